@@ -1,0 +1,153 @@
+"""The schemas in `schemas/` as Python objects: field specs, vocabularies, labels and help.
+
+The schema files are data and the single source of truth; this module only reads them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+KINDS = ("board", "community", "suggestion", "meeting", "project")
+
+
+@dataclass(frozen=True)
+class Term:
+    key: str
+    zh: str
+    en: str
+
+    def label(self, language: str) -> str:
+        return self.zh if language == "zh" else self.en
+
+
+@dataclass
+class Vocabulary:
+    """An enumerated set of keys with Chinese and English labels; labels work as aliases."""
+
+    name: str
+    terms: dict[str, Term]
+    aliases: dict[str, str]
+    extensible: bool = False  # board.yaml may add terms
+    open: bool = False  # any slug is accepted; the terms only give labels
+
+    def resolve(self, value: str) -> str | None:
+        """The key for a key, a label or an alias; None when unknown."""
+        if value in self.terms:
+            return value
+        return self.aliases.get(value)
+
+    def closest(self, value: str) -> str | None:
+        candidates = list(self.terms) + list(self.aliases)
+        match = difflib.get_close_matches(value, candidates, n=1, cutoff=0.6)
+        return self.resolve(match[0]) if match else None
+
+    def label(self, key: str, language: str = "zh") -> str:
+        term = self.terms.get(key)
+        return term.label(language) if term else key
+
+    def extended(self, extra: dict[str, str]) -> "Vocabulary":
+        terms = dict(self.terms)
+        aliases = dict(self.aliases)
+        for key, zh in extra.items():
+            terms[key] = Term(key, zh, key)
+            aliases[zh] = key
+        return Vocabulary(self.name, terms, aliases, self.extensible, self.open)
+
+
+@dataclass
+class FieldSpec:
+    """One field of a record kind, as declared in its schema file."""
+
+    name: str
+    type: str
+    required: bool = False
+    title: dict[str, str] = field(default_factory=dict)
+    help: dict[str, str] = field(default_factory=dict)
+    vocabulary: str | None = None
+    to: str | None = None  # what a `ref` points at
+    keys: list[str] | None = None  # the fixed keys of a `counts` mapping
+    min: float | None = None
+    max: float | None = None
+    max_length: int | None = None
+    default: Any = None
+    required_when: dict[str, list[str]] | None = None
+    items: "FieldSpec | None" = None
+    fields: dict[str, "FieldSpec"] = field(default_factory=dict)
+
+    def label(self, language: str) -> str:
+        return self.title.get(language, self.name)
+
+
+@dataclass
+class RecordSchema:
+    kind: str
+    title: dict[str, str]
+    file: str
+    fields: dict[str, FieldSpec]
+
+
+def _field(name: str, raw: dict) -> FieldSpec:
+    spec = FieldSpec(
+        name=name,
+        type=raw["type"],
+        required=raw.get("required", False),
+        title=raw.get("title", {}),
+        help=raw.get("help", {}),
+        vocabulary=raw.get("vocabulary"),
+        to=raw.get("to"),
+        keys=raw.get("keys"),
+        min=raw.get("min"),
+        max=raw.get("max"),
+        max_length=raw.get("max_length"),
+        default=raw.get("default"),
+        required_when=raw.get("required_when"),
+    )
+    if "items" in raw:
+        spec.items = _field(name, raw["items"])
+    spec.fields = {key: _field(key, value) for key, value in raw.get("fields", {}).items()}
+    return spec
+
+
+@functools.cache
+def record_schema(kind: str) -> RecordSchema:
+    raw = yaml.safe_load((SCHEMA_DIR / f"{kind}.yaml").read_text(encoding="utf-8"))
+    fields = {name: _field(name, spec) for name, spec in raw["fields"].items()}
+    return RecordSchema(kind=raw["kind"], title=raw["title"], file=raw["file"], fields=fields)
+
+
+@functools.cache
+def _raw_vocabularies() -> dict:
+    return yaml.safe_load((SCHEMA_DIR / "vocabularies.yaml").read_text(encoding="utf-8"))
+
+
+@functools.cache
+def vocabulary(name: str) -> Vocabulary:
+    raw = dict(_raw_vocabularies()[name])
+    extensible = raw.pop("extensible", False)
+    is_open = raw.pop("open", False)
+    terms: dict[str, Term] = {}
+    aliases: dict[str, str] = {}
+    for key, entry in raw.items():
+        terms[key] = Term(key, entry["zh"], entry["en"])
+        for alias in [entry["zh"], *entry.get("aliases", [])]:
+            aliases[str(alias)] = key
+    return Vocabulary(name, terms, aliases, extensible, is_open)
+
+
+@functools.cache
+def unit_aliases() -> dict[str, str]:
+    """Spelling -> canonical unit, e.g. 平方米 -> m²."""
+    table = _raw_vocabularies()["unit_aliases"]
+    return {alias: unit for unit, aliases in table.items() for alias in aliases}
+
+
+def normalize_unit(unit: str) -> str:
+    unit = unit.strip()
+    return unit_aliases().get(unit, unit)

@@ -1,0 +1,34 @@
+"""Every rule of content format v1, as a volunteer meets it: file, line, column and words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cases import apply_case, case_id, load_cases
+from generator import messages
+from generator.cli import main
+
+CASES = load_cases()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
+def test_check_reports_each_rule_with_file_line_and_fix(case: dict, board: Path, capsys) -> None:
+    apply_case(board, case)
+    argv = ["check", "--content", "."] + (["--lang", case["lang"]] if "lang" in case else [])
+    exit_code = main(argv)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:-1] == case["expect"]
+    assert exit_code == 1
+    assert lines[-1].startswith("检查未通过" if case.get("lang", "zh") == "zh" else "Check failed")
+
+
+def test_every_problem_code_has_a_case() -> None:
+    covered = {case["rule"] for case in CASES}
+    untested_here = {"file-too-large", "not-utf8", "link-outside-content"}  # see test_load.py
+    assert set(messages.codes()) - covered - untested_here == set()
+
+
+def test_every_case_names_a_known_code() -> None:
+    assert {case["rule"] for case in CASES} <= set(messages.codes())

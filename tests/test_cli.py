@@ -1,0 +1,71 @@
+"""The command line as a volunteer and as CI use it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from generator.cli import main
+
+
+def test_sample_board_passes_the_check(capsys) -> None:
+    assert main(["check", "--content", str(REPO / "content")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("检查通过：") and "没有发现错误" in out
+
+
+def test_english_summary_with_lang_en(board: Path, capsys) -> None:
+    assert main(["check", "--content", ".", "--lang", "en"]) == 0
+    assert capsys.readouterr().out == "Check passed: 6 records, no errors.\n"
+
+
+def test_github_format_prints_annotations(board: Path, capsys) -> None:
+    (board / "board.yaml").write_text("title: 测试公示板\nlanguage: fr\n", encoding="utf-8")
+    assert main(["check", "--content", ".", "--format", "github", "--lang", "en"]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == (
+        "::error file=board.yaml,line=2,col=11,title=unknown-value::language cannot be 'fr'. Allowed values: zh, en."
+    )
+
+
+def test_json_format_is_one_object_per_line(board: Path, capsys) -> None:
+    (board / "communities/demo/suggestions/demo-002.yaml").write_text("id: demo-002\n", encoding="utf-8")
+    assert main(["check", "--content", ".", "--format", "json"]) == 1
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert records[-1] == {"summary": {"errors": 5, "warnings": 0, "records": 6}}
+    assert records[0]["code"] == "missing-field" and records[0]["path"] == "communities/demo/suggestions/demo-002.yaml"
+
+
+def test_board_language_en_gives_english_messages(board: Path, capsys) -> None:
+    (board / "board.yaml").write_text("title: Demo\nlanguage: en\nas_of: 2024-12-20\n", encoding="utf-8")
+    assert main(["check", "--content", "."]) == 0
+    assert capsys.readouterr().out.startswith("Check passed")
+
+
+@pytest.mark.parametrize("argv", [[], ["check", "--format", "xml"], ["publish"], ["check", "--lang", "fr"]])
+def test_usage_errors_exit_2(argv: list[str], capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert "usage: ailin" in capsys.readouterr().err
+
+
+def test_missing_content_folder_is_a_content_error_not_a_crash(tmp_path: Path, capsys) -> None:
+    assert main(["check", "--content", str(tmp_path / "nowhere")]) == 1
+    assert "[missing-file]" in capsys.readouterr().out
+
+
+def test_console_script_runs_without_traceback(board: Path) -> None:
+    (board / "board.yaml").write_text("- not a mapping\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "check", "--content", "."],
+        capture_output=True, text=True, cwd=board,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stdout.startswith("board.yaml:1:1: error: 文件的最外层必须是")
