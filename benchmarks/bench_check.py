@@ -5,8 +5,8 @@ into a temporary folder, or uses an existing one given with --content, then runs
 `ailin check --content DIR` several times, each in a fresh process, and reports the seconds
 of each run, the median, and the peak memory (maximum resident set size) of the checker.
 
-Targets: median at most 5 s, peak memory at most 1 GB. Exit status 0 when both are met and
-every run exited 0, 1 otherwise.
+Targets: median at most 5 s, peak memory at most 1 GB (1024 MiB). Exit status 0 when both
+are met and every run exited 0, 1 otherwise, 2 when `ailin` is missing.
 
 Usage::
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -53,9 +54,9 @@ def find_ailin() -> str | None:
     return str(beside) if beside.is_file() and os.access(beside, os.X_OK) else None
 
 
-def _max_rss_bytes(rusage: object) -> int:
+def _max_rss_bytes(rusage: resource.struct_rusage) -> int:
     """ru_maxrss in bytes: Linux reports KiB, macOS bytes."""
-    value = int(getattr(rusage, "ru_maxrss"))
+    value = int(rusage.ru_maxrss)
     return value if sys.platform == "darwin" else value * 1024
 
 
@@ -80,8 +81,8 @@ def _verdict(ok: bool) -> str:
     return "PASS" if ok else "OVER"
 
 
-def _format_mb(value: int) -> str:
-    return f"{value / 1024**2:.0f} MB"
+def _format_mib(value: int) -> str:
+    return f"{value / 1024**2:.0f} MiB"
 
 
 def _prepare_content(args: argparse.Namespace, workdir: Path) -> Path:
@@ -103,16 +104,15 @@ def benchmark(ailin: str, content: Path, runs: int) -> bool:
     for i in range(1, runs + 1):
         run = run_once(command)
         results.append(run)
-        print(
-            f"run {i}: {run.seconds:6.2f} s {_verdict(run.seconds <= TIME_TARGET_S)}"
-            f"   {_format_mb(run.max_rss_bytes):>8} {_verdict(run.max_rss_bytes <= MEMORY_TARGET_BYTES)}"
-            f"   exit {run.exit_code}"
-        )
+        time_ok = run.seconds <= TIME_TARGET_S
+        memory_ok = run.max_rss_bytes <= MEMORY_TARGET_BYTES
+        print(f"run {i}: {run.seconds:6.2f} s {_verdict(time_ok)}   "
+              f"{_format_mib(run.max_rss_bytes):>8} {_verdict(memory_ok)}   exit {run.exit_code}")
     median = statistics.median(r.seconds for r in results)
     peak = max(r.max_rss_bytes for r in results)
     time_ok, memory_ok = median <= TIME_TARGET_S, peak <= MEMORY_TARGET_BYTES
     print(f"median time:  {median:6.2f} s (target <= {TIME_TARGET_S:.0f} s)   {_verdict(time_ok)}")
-    print(f"peak memory: {_format_mb(peak):>8} (target <= 1 GB)   {_verdict(memory_ok)}")
+    print(f"peak memory: {_format_mib(peak):>8} (target <= 1024 MiB)   {_verdict(memory_ok)}")
     failed = [r for r in results if r.exit_code != 0]
     if failed:
         lines = failed[0].output.splitlines()

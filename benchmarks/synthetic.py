@@ -25,9 +25,10 @@ import struct
 import sys
 import time
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 AS_OF = dt.date(2025, 12, 31)
 FIRST_DAY = dt.date(2024, 1, 1)
@@ -72,7 +73,7 @@ COMMUNITIES_PER_STREET = 10
 
 BOARD_EXTRA_CATEGORIES = {"culture": "文化活动"}
 BOARD_EXTRA_FUNDING = {"charity": "慈善捐赠"}
-DEFAULT_PRIORITIES = {
+DEFAULT_PRIORITIES: dict[str, Record] = {
     "red": {"label": "紧急重要", "respond_days": 1, "close_days": 7},
     "orange": {"label": "紧急", "respond_days": 3, "close_days": 15},
     "yellow": {"label": "重要", "respond_days": 7, "close_days": 30},
@@ -144,8 +145,8 @@ class Problem:
 PROBLEMS: tuple[Problem, ...] = (
     Problem("facilities", "楼道灯损坏", "更换楼道声控灯", "楼道点亮行动", "更换声控灯",
             ("盏", "个"), (10, 120), ("楼道", "单元门口", "地下车库")),
-    Problem("facilities", "老旧楼栋没有电梯上下楼困难", "推进老旧楼栋加装电梯", "加装电梯", "加装电梯",
-            ("部", "台"), (1, 6), ("老旧楼栋", "东侧楼栋")),
+    Problem("facilities", "老旧楼栋没有电梯上下楼困难", "推进老旧楼栋加装电梯", "加装电梯",
+            "加装电梯", ("部", "台"), (1, 6), ("老旧楼栋", "东侧楼栋")),
     Problem("facilities", "休闲座椅破损", "更换休闲座椅", "椅变新生", "更换座椅",
             ("张", "把"), (5, 80), ("中心花园", "休闲步道", "健身区")),
     Problem("parking", "停车难", "重新规划停车位", "停车秩序整治", "新增停车位",
@@ -176,8 +177,8 @@ PROBLEMS: tuple[Problem, ...] = (
             ("场", "次"), (2, 12), ()),
     Problem("property", "电梯经常故障", "督促物业维修保养电梯", "电梯安心行动", "维修电梯",
             ("部", "台"), (1, 10), ("单元门口",)),
-    Problem("housing_title", "房产证迟迟办不下来", "协调相关部门办理不动产权证", "产权办理帮办", "办理产权证",
-            ("户",), (20, 600), ()),
+    Problem("housing_title", "房产证迟迟办不下来", "协调相关部门办理不动产权证", "产权办理帮办",
+            "办理产权证", ("户",), (20, 600), ()),
     Problem("neighbour_relations", "宠物扰民", "制定文明养宠公约", "文明养宠", "开展宣传活动",
             ("场", "次"), (2, 20), ("中心花园", "休闲步道")),
     Problem("neighbour_relations", "楼上漏水引发邻里纠纷", "开展邻里调解", "和睦邻里", "调解纠纷",
@@ -206,8 +207,10 @@ def _round_robin(problems: Sequence[Problem]) -> tuple[Problem, ...]:
 PROBLEM_CYCLE = _round_robin(PROBLEMS)
 
 STEP_NOTES: dict[str, tuple[str, ...]] = {
-    "accept": ("网格员登记", "意见箱开箱后登记", "微信专栏留言受理", "接待日现场受理", "下访时收集并登记"),
-    "investigate": ("网格员现场查看", "入户走访听取意见", "召开院落坝坝会了解情况", "会同物业实地踏勘"),
+    "accept": ("网格员登记", "意见箱开箱后登记", "微信专栏留言受理", "接待日现场受理",
+               "下访时收集并登记"),
+    "investigate": ("网格员现场查看", "入户走访听取意见", "召开院落坝坝会了解情况",
+                    "会同物业实地踏勘"),
     "evaluate": ("社区两委评估可行性", "邀请专业机构评估", "议事会成员评估", "测算所需资金"),
     "plan": ("制定实施方案", "纳入本月议事清单", "明确责任人和完成时限", "方案在公示栏公示"),
     "act": ("施工队进场", "物业组织实施", "志愿者参与实施", "共建单位协助实施"),
@@ -247,11 +250,16 @@ MINUTES_OPENINGS = (
     "会议邀请物业、业委会和共建单位参加，",
 )
 RESOLUTION_TEXTS = {
-    "agreed": ("同意{action}，由社区牵头落实", "同意{action}，请物业配合实施", "同意{action}，资金从社区基金列支"),
+    "agreed": ("同意{action}，由社区牵头落实", "同意{action}，请物业配合实施",
+               "同意{action}，资金从社区基金列支"),
     "rejected": ("暂不实施{action}，向建议人说明原因", "不同意{action}，另行研究替代办法"),
-    "deferred": ("{action}事项暂缓，待进一步征求意见后再议", "{action}方案需补充测算，下次议事日再议"),
+    "deferred": ("{action}事项暂缓，待进一步征求意见后再议",
+                 "{action}方案需补充测算，下次议事日再议"),
 }
-PHOTO_CAPTIONS = {"before": ("改造前", "实施前现场", "整治前"), "after": ("改造后", "完工后", "整治后")}
+PHOTO_CAPTIONS = {
+    "before": ("改造前", "实施前现场", "整治前"),
+    "after": ("改造后", "完工后", "整治后"),
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -277,7 +285,11 @@ class Community:
 
 @dataclass
 class Board:
-    """A whole generated board: board.yaml plus its communities."""
+    """A whole generated board: board.yaml plus its communities.
+
+    Records may carry private keys starting with "_" (generator bookkeeping); they are never
+    written.
+    """
 
     record: Record
     communities: list[Community]
@@ -417,7 +429,7 @@ def _make_steps(
     names: list[str], received: dt.date, priority: str, rng: random.Random
 ) -> list[Record]:
     """Steps with non-decreasing dates from the received date, never after AS_OF."""
-    respond = DEFAULT_PRIORITIES[priority]["respond_days"]
+    respond: int = DEFAULT_PRIORITIES[priority]["respond_days"]
     day = received + dt.timedelta(days=rng.randint(0, respond + 1))
     steps: list[Record] = []
     for name in names:
@@ -669,16 +681,22 @@ def _make_projects(c: Community, count: int, offset: int, rng: random.Random) ->
             start_from = max((s["received"] for s in linked), default=FIRST_DAY)
             ref = None
         problem: Problem = linked[0]["_problem"] if linked else rng.choice(PROBLEMS)
-        p = _make_project(c, pid, problem, start_from, ref, offset + k, rng)
+        where = _compound_name(c, linked[0]) if linked else rng.choice(c.compounds)[1]
+        p = _make_project(c, pid, where, problem, start_from, ref, offset + k, rng)
         p["suggestions"] = [s["id"] for s in linked]
         for s in linked:
             s["projects"].append(pid)
         c.projects.append(_order_project(p))
 
 
+def _compound_name(c: Community, s: Record) -> str:
+    """The name of a suggestion's compound, or of its community when it names none."""
+    return dict(c.compounds).get(s.get("compound", ""), c.name.removesuffix("社区"))
+
+
 def _make_project(
-    c: Community, pid: str, problem: Problem, start_from: dt.date, resolution: str | None,
-    cycle: int, rng: random.Random,
+    c: Community, pid: str, where: str, problem: Problem, start_from: dt.date,
+    resolution: str | None, cycle: int, rng: random.Random,
 ) -> Record:
     """One project record (without its suggestion links)."""
     started = _day(rng, start_from + dt.timedelta(days=5), start_from + dt.timedelta(days=60))
@@ -688,10 +706,9 @@ def _make_project(
     if status == "completed" and completed > AS_OF:
         status = status if cycle < len(PROJECT_STATUSES) else "in_progress"
         completed = AS_OF
-    compound = rng.choice(c.compounds)[1]
     p: Record = {
         "id": pid,
-        "title": f"{compound}{problem.project}",
+        "title": f"{where}{problem.project}",
         "kind": _pick(rng, PROJECT_KINDS, PROJECT_KIND_WEIGHTS, cycle),
         "status": status,
         "started": started,
@@ -757,10 +774,10 @@ def build(
     comms = _make_communities(communities, rng)
     counts = zip(
         _split(suggestions, communities, rng), _split(meetings, communities, rng),
-        _split(projects, communities, rng),
+        _split(projects, communities, rng), strict=True,
     )
     done_s = done_m = done_p = 0
-    for c, (n_s, n_m, n_p) in zip(comms, counts):
+    for c, (n_s, n_m, n_p) in zip(comms, counts, strict=True):
         _make_suggestions(c, n_s, done_s, rng)
         _make_meetings(c, n_m, done_m, rng)
         _make_projects(c, n_p, done_p, rng)
@@ -781,6 +798,9 @@ _YAML11_WORDS = {
     "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "=", "<<",
 }
 _NUMBERISH = re.compile(r"[-+0-9.:_ eE]+|\.inf|\.nan", re.IGNORECASE)
+_UNSAFE_BLOCK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]|: | #")
+_UNSAFE_FLOW = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff,\\[\\]{}:#]")
+_BREAKS = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")  # json.dumps leaves these as they are
 
 
 def _is_plain(text: str, flow: bool) -> bool:
@@ -788,9 +808,7 @@ def _is_plain(text: str, flow: bool) -> bool:
     return bool(text) and not (
         text[0] in _SPECIAL_START
         or text[-1] in " :"
-        or ": " in text or " #" in text
-        or any(ch < " " for ch in text)
-        or (flow and any(ch in ",[]{}:#" for ch in text))
+        or (_UNSAFE_FLOW if flow else _UNSAFE_BLOCK).search(text)
         or text.lower() in _YAML11_WORDS
         or _NUMBERISH.fullmatch(text)
     )
@@ -803,7 +821,10 @@ def _scalar(value: Any, flow: bool = False) -> str:
     if isinstance(value, (int, dt.date)):
         return str(value)
     text = str(value)
-    return text if _is_plain(text, flow) else json.dumps(text, ensure_ascii=False)
+    if _is_plain(text, flow):
+        return text
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _BREAKS.sub(lambda m: f"\\u{ord(m[0]):04x}", quoted)
 
 
 def _is_flat(value: Any) -> bool:
@@ -814,6 +835,7 @@ def _is_flat(value: Any) -> bool:
 
 
 def _flow(value: Record | list[Any]) -> str:
+    """A flat mapping or list in flow style: {a: 1, b: x} or [x, y]."""
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_scalar(v, True)}" for k, v in value.items()) + "}"
     return "[" + ", ".join(_scalar(v, True) for v in value) + "]"

@@ -54,6 +54,7 @@ class Content:
     board: Document | None = None
     documents: list[Document] = field(default_factory=list)
     community_dirs: list[Path] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)  # stems of files that failed to load
 
     def of_kind(self, kind: str) -> list[Document]:
         return [d for d in self.documents if d.kind == kind]
@@ -90,7 +91,7 @@ def _load_community(folder: Path, root: Path, content: Content, problems: Proble
     name = folder.name
     community_file = folder / "community.yaml"
     if community_file.is_file():
-        _append(content, load_document(community_file, "community", root, problems, name))
+        _append(content, load_document(community_file, "community", root, problems, name), folder)
     else:
         problems.error(Location(display_path(community_file)), "missing-file", file="community.yaml")
     for entry in sorted(folder.iterdir()):
@@ -98,7 +99,7 @@ def _load_community(folder: Path, root: Path, content: Content, problems: Proble
             kind = RECORD_DIRS[entry.name]
             for file in sorted(entry.iterdir()):
                 if file.suffix == ".yaml" and file.is_file():
-                    _append(content, load_document(file, kind, root, problems, name))
+                    _append(content, load_document(file, kind, root, problems, name), file)
                 elif file.suffix in (".yml", ".YAML", ".YML") or file.is_dir():
                     problems.error(Location(display_path(file)), "misplaced-file", expected=f"{entry.name}/<id>.yaml")
         elif entry.name not in ("community.yaml", "media") and not entry.name.startswith("."):
@@ -108,9 +109,11 @@ def _load_community(folder: Path, root: Path, content: Content, problems: Proble
             )
 
 
-def _append(content: Content, document: Document | None) -> None:
+def _append(content: Content, document: Document | None, source: Path) -> None:
     if document is not None:
         content.documents.append(document)
+    else:  # already reported; references to it should not be reported again
+        content.unreadable.add(source.stem if source.suffix else source.name)
 
 
 def load_document(
@@ -189,12 +192,15 @@ def _inspect(root: yaml.Node, path: Path, problems: Problems) -> bool:
         if isinstance(node, yaml.MappingNode):
             seen: dict[object, yaml.Node] = {}
             for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode):
-                    if key.value in seen:
-                        first = seen[key.value].start_mark.line + 1
-                        problems.error(_at(path, key), "duplicate-key", key=key.value, first_line=first)
-                        clean = False
-                    seen[key.value] = key
+                if not isinstance(key, yaml.ScalarNode):
+                    problems.error(_at(path, key), "key-not-text")
+                    clean = False
+                    continue
+                if key.value in seen:
+                    first = seen[key.value].start_mark.line + 1
+                    problems.error(_at(path, key), "duplicate-key", key=key.value, first_line=first)
+                    clean = False
+                seen[key.value] = key
                 stack.append((key, depth + 1))
                 stack.append((value, depth + 1))
         elif isinstance(node, yaml.SequenceNode):

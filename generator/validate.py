@@ -469,7 +469,8 @@ def _relation_tables(records: list[Record]) -> list[Table]:
 _KIND_OF_TABLE = {"suggestions": "suggestion", "meetings": "meeting", "projects": "project", "compounds": "compound", "resolutions": "resolution"}
 
 
-def _check_references(records: list[Record], problems: Problems) -> None:
+def _check_references(records: list[Record], unreadable: set[str], problems: Problems) -> None:
+    """Keys with frictionless; a reference to a file that failed to load is not reported again."""
     first_of: dict[str, Record] = {}
     for record in records:
         if record.id is not None and record.kind != "board":
@@ -485,6 +486,8 @@ def _check_references(records: list[Record], problems: Problems) -> None:
             continue
         expected = _KIND_OF_TABLE[violation.target]
         value = "#".join(violation.values) if expected == "resolution" else violation.values[-1]
+        if violation.values[0] in unreadable:
+            continue
         actual = first_of[value].kind if value in first_of else None
         if actual and actual != expected:
             problems.error(violation.location, "wrong-kind-reference", id=value, expected=expected, actual=actual)
@@ -525,5 +528,6 @@ def validate_content(content: Content, problems: Problems, language: str | None 
             _check_meeting(record, as_of, problems)
         elif record.kind == "project":
             _check_project(record, content.root, as_of, problems)
-    _check_references(records, problems)
+    unreadable = content.unreadable | {r.document.stem for r in records if r.id is None}
+    _check_references(records, unreadable, problems)
     return Board(settings=settings, records=records, as_of=as_of, content=content)
