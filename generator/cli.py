@@ -6,12 +6,26 @@ Exit codes: 0 clean, 1 content errors, 2 usage errors, 3 an internal bug (never 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from pathlib import Path
 
-from . import __version__, pipeline
-from .messages import FORMATS, format_report
+from . import __version__, pipeline, scaffold
+from .load import display_path
+from .validate import SLUG, build_date
+from .messages import FORMATS
 
+WORDS = {
+    "not_built": {"zh": "网站未生成：上次生成的网站保持不变。", "en": "The site was not built; the previous site is unchanged."},
+    "built": {"zh": "网站已生成：{pages} 个页面。用浏览器打开 {index} 即可查看。", "en": "Site built: {pages} pages. Open {index} in a browser."},
+    "created": {"zh": "已新建 {path}。请填写其中的内容，然后运行 ailin check。", "en": "Created {path}. Fill it in, then run ailin check."},
+    "exists": {"zh": "{path} 已经存在，没有覆盖。请换一个编号（--id）。", "en": "{path} already exists and was not overwritten. Choose another id (--id)."},
+    "bad_id": {"zh": "编号只能用英文小写字母、数字和连字符。", "en": "Ids use lower-case letters, digits and hyphens only."},
+    "exported": {"zh": "已导出 {pages} 个页面到 {folder}。", "en": "Wrote {pages} pages to {folder}."},
+    "no_config": {"zh": "找不到 MkDocs 配置文件 {config}。请在公示板仓库的根目录运行，或用 --config 指定。", "en": "No MkDocs config at {config}. Run this in the board's repository, or pass --config."},
+    "no_plugin": {"zh": "{config} 没有启用 ailin 插件。请在 plugins 中加入 - ailin。", "en": "{config} does not enable the ailin plugin. Add '- ailin' under plugins."},
+}
 INTERNAL_ERROR = {
     "zh": "ailin 内部错误（这是程序的问题，不是你的内容的问题）：{error}。请把这条信息报告给维护者。",
     "en": "ailin internal error (a bug in the program, not in your content): {error}. Please report it to the maintainers.",
@@ -26,7 +40,32 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="检查内容 · validate the content")
     _content_options(check)
     check.add_argument("--format", choices=FORMATS, default="text", help="输出格式 · output format")
+
+    build = commands.add_parser("build", help="检查并生成网站 · check, then build the site")
+    _content_options(build)
+    _site_options(build)
+    build.add_argument("--output", type=Path, default=Path("site"), metavar="DIR", help="输出文件夹 · output folder (default: site)")
+    build.add_argument("--strict", action="store_true", help="任何警告都视为失败 · fail on any warning")
+
+    serve = commands.add_parser("serve", help="本地预览，修改后自动刷新 · live preview")
+    _content_options(serve)
+    _site_options(serve)
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT", help="预览地址 · address to serve on")
+
+    new = commands.add_parser("new", help="新建一条记录的模板 · write a commented template for a new record")
+    new.add_argument("kind", choices=scaffold.KINDS, help="记录类型 · kind of record")
+    new.add_argument("community", metavar="COMMUNITY", help="社区编号 · community id (its folder name)")
+    new.add_argument("--id", dest="record_id", metavar="ID", help="编号（默认按已有编号续编）· id (default: the next number)")
+    _content_options(new)
+
+    export = commands.add_parser("export", help="导出页面文件夹 · write the pages as a docs folder")
+    _content_options(export)
+    export.add_argument("folder", type=Path, metavar="DIR", help="目标文件夹 · target folder")
     return parser
+
+
+def _site_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE", help="MkDocs 配置 · MkDocs config (default: mkdocs.yml)")
 
 
 def _content_options(parser: argparse.ArgumentParser) -> None:
@@ -35,16 +74,116 @@ def _content_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    result = pipeline.check(args.content, args.lang)
-    print(format_report(result.problems.sorted(), result.record_count, result.language, args.format))
+    result = pipeline.check(args.content, args.lang, keep_records=False)
+    print(pipeline.report(result, args.format))
     return 0 if result.ok else 1
+
+
+def _checked(args: argparse.Namespace) -> pipeline.CheckResult | None:
+    """Check first, with `ailin check`'s words; None (after printing why) when it fails."""
+    result = pipeline.check(args.content, args.lang)
+    if result.ok:
+        if result.problems.warnings:
+            print(pipeline.report(result))
+        return result
+    print(pipeline.report(result))
+    print(WORDS["not_built"][result.language])
+    return None
+
+
+def _mkdocs_config(args: argparse.Namespace, **overrides):
+    from mkdocs.config import load_config
+
+    if not args.config.is_file():
+        raise UsageError(WORDS["no_config"][args.lang or "zh"].format(config=args.config))
+    config = load_config(str(args.config), **overrides)
+    plugin = config.plugins.get("ailin")
+    if plugin is None:
+        raise UsageError(WORDS["no_plugin"][args.lang or "zh"].format(config=args.config))
+    plugin.config.content = str(args.content)
+    plugin.config.lang = args.lang
+    return config, plugin
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort
+
+    result = _checked(args)
+    if result is None:
+        return 1
+    _log_warnings()
+    config, plugin = _mkdocs_config(args, site_dir=str(args.output.resolve()), strict=args.strict)
+    plugin.preloaded = result
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    except Abort as abort:
+        print(f"{abort}\n{WORDS['not_built'][result.language]}")
+        return 1
+    finally:
+        config.plugins.on_shutdown()
+    pages = len(plugin.site.pages)
+    print(WORDS["built"][result.language].format(pages=pages, index=args.output / "index.html"))
+    return 0
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+
+    if _checked(args) is None:
+        return 1
+    _log_warnings(logging.INFO)
+    os.environ["AILIN_CONTENT"] = str(args.content.resolve())
+    serve(config_file=str(args.config), dev_addr=args.dev_addr)
+    return 0
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    language = args.lang or "zh"
+    if not SLUG.match(args.community) or (args.record_id and not SLUG.match(args.record_id)):
+        raise UsageError(WORDS["bad_id"][language])
+    try:
+        path = scaffold.new_record(args.content, args.kind, args.community, args.record_id, build_date())
+    except FileExistsError as exists:
+        raise UsageError(WORDS["exists"][language].format(path=display_path(Path(str(exists))))) from None
+    print(WORDS["created"][language].format(path=display_path(path)))
+    return 0
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    result = _checked(args)
+    if result is None:
+        return 1
+    site = pipeline.render(pipeline.model_of(result), args.content)
+    pipeline.write_docs(site, args.folder)
+    print(WORDS["exported"][result.language].format(pages=len(site.pages), folder=args.folder))
+    return 0
+
+
+def _log_warnings(level: int = logging.WARNING) -> None:
+    """Show MkDocs' warnings (or more) on stderr, once however often a command runs."""
+    logger = logging.getLogger("mkdocs")
+    logger.setLevel(level)
+    if not any(getattr(h, "ailin", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler.ailin = True
+        logger.addHandler(handler)
+
+
+class UsageError(Exception):
+    pass
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"check": _run_check}
+    handlers = {"check": _run_check, "build": _run_build, "serve": _run_serve, "new": _run_new, "export": _run_export}
     try:
         return handlers[args.command](args)
+    except UsageError as error:
+        print(f"ailin: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001 - the last guard: a volunteer never sees a traceback

@@ -1,9 +1,10 @@
 """Read content files safely into YAML node trees that keep every line and column.
 
-The loader refuses what a publisher must not trust: non-UTF-8 text, files over 1 MiB, tags
-beyond the core schema, aliases that expand past a small bound, deep nesting, duplicate keys,
-empty files and top levels that are not mappings. Values stay YAML nodes: the validator turns
-them into records, so every later message can point at the exact line.
+The loader refuses what a publisher must not trust: non-UTF-8 text, files over 1 MiB, deep
+nesting (libyaml's C composer recurses and would crash the process), aliases that expand past a
+small bound, empty files and top levels that are not mappings. Values stay YAML nodes; the
+validator types them by the schema (so `no` stays text where text is expected) and reports tags,
+duplicate keys and non-text keys as it walks, keeping every line and column.
 """
 
 from __future__ import annotations
@@ -11,23 +12,40 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import yaml
 
 from .problems import Location, Problems
 
-try:  # libyaml's C loader is several times faster; the pure-Python one gives the same nodes
-    from yaml import CSafeLoader as _Loader
+try:  # libyaml's C parser is several times faster; the pure-Python one gives the same nodes
+    from yaml import CBaseLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+    from yaml import BaseLoader as _BaseLoader
+
+_DEFAULT_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
+                 yaml.MappingNode: "tag:yaml.org,2002:map"}
+
+
+class _Loader(_BaseLoader):
+    """No implicit typing (the schema decides what `no` or `12` means) and no resolver work:
+    the parser calls these for every node, so they do the least they can."""
+
+    def resolve(self, kind, value, implicit):
+        return _DEFAULT_TAGS[kind]
+
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
 
 MAX_FILE_BYTES = 1024 * 1024
-MAX_NODES = 20_000  # nodes visited with aliases expanded: a real record has a few hundred
+MAX_NODES = 20_000  # nodes with aliases expanded: a real record has a few hundred
 MAX_DEPTH = 24
-CORE_TAGS = {
-    f"tag:yaml.org,2002:{name}"
-    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
-}
+# Cheap signs that a file might nest deeply; only such files get the exact (slower) depth count.
+_DEEP_SIGNS = ("\n" + " " * 40, "- - - - - - - - ", "? ? ? ? ? ? ? ? ")
+_FLOW_OPENERS_LIMIT = 100
 RECORD_DIRS = {"suggestions": "suggestion", "meetings": "meeting", "projects": "project"}
 
 
@@ -48,16 +66,11 @@ class Document:
 
 @dataclass
 class Content:
-    """Every document of a content folder, by kind, plus the folder's media files."""
+    """A content folder: its root, its board settings, and the files that failed to load."""
 
     root: Path
     board: Document | None = None
-    documents: list[Document] = field(default_factory=list)
-    community_dirs: list[Path] = field(default_factory=list)
-    unreadable: set[str] = field(default_factory=set)  # stems of files that failed to load
-
-    def of_kind(self, kind: str) -> list[Document]:
-        return [d for d in self.documents if d.kind == kind]
+    unreadable: set[str] = field(default_factory=set)  # ids of files that failed to load
 
 
 def display_path(path: Path) -> Path:
@@ -68,68 +81,110 @@ def display_path(path: Path) -> Path:
         return path
 
 
-def load_content(root: Path, problems: Problems) -> Content:
-    """Find and load every content file below `root`, reporting what is misplaced."""
-    root = root.resolve()
-    content = Content(root=root)
-    board_file = root / "board.yaml"
+class _Walker:
+    """Finds the files of a content folder; paths are shown relative to the working directory."""
+
+    def __init__(self, root: Path, problems: Problems):
+        self.root = root
+        self.shown_root = display_path(root)
+        self.problems = problems
+
+    def shown(self, file: Path) -> Path:
+        return self.shown_root / file.relative_to(self.root)
+
+    def inside(self, path: Path) -> bool:
+        """False for a link that leads out of the content folder (checked only for links)."""
+        return not path.is_symlink() or path.resolve().is_relative_to(self.root)
+
+
+def load_board(root: Path, problems: Problems) -> Document | None:
+    walker = _Walker(root.resolve(), problems)
+    board_file = walker.root / "board.yaml"
     if board_file.is_file():
-        content.board = load_document(board_file, "board", root, problems)
-    else:
-        problems.error(Location(display_path(board_file)), "missing-file", file="board.yaml")
-    communities = root / "communities"
+        return load_document(board_file, "board", walker)
+    problems.error(Location(walker.shown(board_file)), "missing-file", file="board.yaml")
+    return None
+
+
+def community_folders(root: Path, problems: Problems) -> list[Path]:
+    """The community folders, in name order; a folder that links outside is reported, not read."""
+    walker = _Walker(root.resolve(), problems)
+    communities = walker.root / "communities"
     if not communities.is_dir():
-        problems.error(Location(display_path(communities)), "missing-folder", folder="communities")
-        return content
-    for community_dir in sorted(p for p in communities.iterdir() if p.is_dir()):
-        content.community_dirs.append(community_dir)
-        _load_community(community_dir, root, content, problems)
-    return content
+        problems.error(Location(walker.shown(communities)), "missing-folder", folder="communities")
+        return []
+    folders = []
+    for folder in sorted(p for p in communities.iterdir() if p.is_dir()):
+        if walker.inside(folder):
+            folders.append(folder)
+        else:
+            problems.error(Location(walker.shown(folder)), "link-outside-content")
+    return folders
 
 
-def _load_community(folder: Path, root: Path, content: Content, problems: Problems) -> None:
+def iter_documents(content: Content, folders: list[Path], problems: Problems) -> Iterator[Document]:
+    """The records of some community folders (all of them, or one worker's share), one file at a
+    time, so each file's node tree can be dropped once it is checked; failures go to `content`."""
+    walker = _Walker(content.root, problems)
+    for folder in folders:
+        yield from _load_community(folder, walker, content)
+
+
+def _load_community(folder: Path, walker: _Walker, content: Content) -> Iterator[Document]:
     name = folder.name
+    problems = walker.problems
     community_file = folder / "community.yaml"
     if community_file.is_file():
-        _append(content, load_document(community_file, "community", root, problems, name), folder)
+        yield from _loaded(content, load_document(community_file, "community", walker, name), name)
     else:
-        problems.error(Location(display_path(community_file)), "missing-file", file="community.yaml")
+        problems.error(Location(walker.shown(community_file)), "missing-file", file="community.yaml")
     for entry in sorted(folder.iterdir()):
         if entry.name in RECORD_DIRS and entry.is_dir():
+            if not walker.inside(entry):
+                problems.error(Location(walker.shown(entry)), "link-outside-content")
+                continue
             kind = RECORD_DIRS[entry.name]
-            for file in sorted(entry.iterdir()):
-                if file.suffix == ".yaml" and file.is_file():
-                    _append(content, load_document(file, kind, root, problems, name), file)
-                elif file.suffix in (".yml", ".YAML", ".YML") or file.is_dir():
-                    problems.error(Location(display_path(file)), "misplaced-file", expected=f"{entry.name}/<id>.yaml")
+            shown_dir = walker.shown(entry)
+            for item in sorted(os.scandir(entry), key=lambda e: e.name):  # scandir: no stat per file
+                if item.name.endswith(".yaml") and item.is_file():
+                    if item.is_symlink() and not walker.inside(Path(item.path)):
+                        problems.error(Location(shown_dir / item.name), "link-outside-content")
+                        content.unreadable.add(item.name[:-5])
+                        continue
+                    document = load_document(Path(item.path), kind, walker, name, shown_dir / item.name)
+                    yield from _loaded(content, document, item.name[:-5])
+                elif item.name.lower().endswith((".yml", ".yaml")) or item.is_dir():
+                    problems.error(Location(shown_dir / item.name), "misplaced-file", expected=f"{entry.name}/<id>.yaml")
         elif entry.name not in ("community.yaml", "media") and not entry.name.startswith("."):
             problems.error(
-                Location(display_path(entry)), "misplaced-file",
+                Location(walker.shown(entry)), "misplaced-file",
                 expected="community.yaml, suggestions/, meetings/, projects/, media/",
             )
 
 
-def _append(content: Content, document: Document | None, source: Path) -> None:
+def _loaded(content: Content, document: Document | None, name: str) -> Iterator[Document]:
     if document is not None:
-        content.documents.append(document)
+        yield document
     else:  # already reported; references to it should not be reported again
-        content.unreadable.add(source.stem if source.suffix else source.name)
+        content.unreadable.add(name)
 
 
 def load_document(
-    file: Path, kind: str, root: Path, problems: Problems, community: str | None = None
+    file: Path, kind: str, walker: _Walker, community: str | None = None, shown: Path | None = None
 ) -> Document | None:
     """Load one file; on any problem report it and return None."""
-    path = display_path(file)
+    problems = walker.problems
+    path = shown or walker.shown(file)
     where = Location(path)
-    if not _inside(file, root):
+    if shown is None and not walker.inside(file):  # record files are checked while listing
         problems.error(where, "link-outside-content")
         return None
-    size = file.stat().st_size
-    if size > MAX_FILE_BYTES:
+    with open(file, "rb") as handle:
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        size = file.stat().st_size
         problems.error(where, "file-too-large", size_kib=size // 1024, limit_kib=MAX_FILE_BYTES // 1024)
         return None
-    raw = file.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark, as Windows Notepad writes
         raw = raw[3:]
     try:
@@ -140,6 +195,10 @@ def load_document(
         problems.error(Location(path, line, column), "not-utf8")
         return None
     try:
+        too_deep = _too_deep(text) if _may_nest_deeply(text) else None
+        if too_deep is not None:
+            problems.error(Location(path, too_deep.line + 1, too_deep.column + 1), "yaml-too-deep", limit=MAX_DEPTH)
+            return None
         root_node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -149,60 +208,47 @@ def load_document(
     except yaml.YAMLError as exc:  # reader errors: control characters the YAML spec forbids
         problems.error(where, "yaml-syntax", detail=str(exc).splitlines()[0])
         return None
-    except RecursionError:
-        problems.error(where, "yaml-too-deep", limit=MAX_DEPTH)
-        return None
     if root_node is None:
         problems.error(where, "empty-file")
         return None
-    if not _inspect(root_node, path, problems):
+    if "*" in text and _expanded_size(root_node) > MAX_NODES:
+        problems.error(where, "yaml-too-large", limit=MAX_NODES)
         return None
     if not isinstance(root_node, yaml.MappingNode):
-        problems.error(_at(path, root_node), "top-not-mapping")
+        problems.error(Location(path, root_node.start_mark.line + 1, root_node.start_mark.column + 1), "top-not-mapping")
         return None
     return Document(kind=kind, path=path, file=file, root=root_node, community=community)
 
 
-def _inside(file: Path, root: Path) -> bool:
-    return file.resolve().is_relative_to(root)
+def _may_nest_deeply(text: str) -> bool:
+    return text.count("[") + text.count("{") > _FLOW_OPENERS_LIMIT or any(sign in text for sign in _DEEP_SIGNS)
 
 
-def _at(path: Path, node: yaml.Node) -> Location:
-    return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
+def _too_deep(text: str) -> yaml.Mark | None:
+    """Where nesting first goes past the limit, from libyaml's event stream (which, unlike its
+    composer, never recurses); None when it stays within."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
 
 
-def _inspect(root: yaml.Node, path: Path, problems: Problems) -> bool:
-    """Refuse foreign tags, duplicate keys, alias bombs and deep nesting; True when clean."""
-    clean = True
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes a full walk would visit, with aliases expanded; stops past the bound."""
     visited = 0
-    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
-    while stack:
-        node, depth = stack.pop()
+    stack = [root]
+    while stack and visited <= MAX_NODES:
+        node = stack.pop()
         visited += 1
-        if visited > MAX_NODES:
-            problems.error(_at(path, root), "yaml-too-large", limit=MAX_NODES)
-            return False
-        if depth > MAX_DEPTH:
-            problems.error(_at(path, node), "yaml-too-deep", limit=MAX_DEPTH)
-            return False
-        if node.tag not in CORE_TAGS:
-            problems.error(_at(path, node), "yaml-tag", tag=node.tag.replace("tag:yaml.org,2002:", "!!"))
-            clean = False
-            continue
         if isinstance(node, yaml.MappingNode):
-            seen: dict[object, yaml.Node] = {}
             for key, value in node.value:
-                if not isinstance(key, yaml.ScalarNode):
-                    problems.error(_at(path, key), "key-not-text")
-                    clean = False
-                    continue
-                if key.value in seen:
-                    first = seen[key.value].start_mark.line + 1
-                    problems.error(_at(path, key), "duplicate-key", key=key.value, first_line=first)
-                    clean = False
-                seen[key.value] = key
-                stack.append((key, depth + 1))
-                stack.append((value, depth + 1))
+                stack.append(key)
+                stack.append(value)
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, depth + 1) for item in node.value)
-    return clean
+            stack.extend(node.value)
+    return visited

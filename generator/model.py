@@ -388,6 +388,11 @@ def _steps(raw: list[dict], rule: PriorityRule) -> list[Step]:
     return steps
 
 
+def _source(record: Record, board: Board) -> Path:
+    """The record's file relative to the content folder: no build machine's paths in the site."""
+    return record.document.file.relative_to(board.content.root)
+
+
 def _by_id(records: Iterable[Record], kind: str) -> list[Record]:
     return sorted((r for r in records if r.kind == kind), key=lambda r: r.id)
 
@@ -401,7 +406,7 @@ def build_model(board: Board) -> BoardModel:
     for r in _by_id(records, "community"):
         d = r.data
         communities[r.id] = Community(
-            id=r.id, name=d["name"], street=d["street"], source=r.document.path,
+            id=r.id, name=d["name"], street=d["street"], source=_source(r, board),
             district=d.get("district", ""), summary=d.get("summary", ""),
             compounds={c["id"]: c["name"] for c in d.get("compounds", [])},
             teams=d.get("teams", {}), channels=d.get("channels", []),
@@ -416,7 +421,7 @@ def build_model(board: Board) -> BoardModel:
         suggestions[r.id] = Suggestion(
             id=r.id, community=r.community, title=d["title"], received=d["received"],
             channel=d["channel"], category=d["category"], priority=d["priority"], rule=rule,
-            as_of=board.as_of, source=r.document.path, compound=d.get("compound"),
+            as_of=board.as_of, source=_source(r, board), compound=d.get("compound"),
             summary=d.get("summary", ""),
             submitter=submitter.get("display") if submitter.get("consent") else None,
             level=d.get("level"), steps=_steps(d.get("steps", []), rule), decision=d.get("decision"),
@@ -428,7 +433,7 @@ def build_model(board: Board) -> BoardModel:
     for r in _by_id(records, "meeting"):
         d = r.data
         meetings[r.id] = Meeting(
-            id=r.id, community=r.community, kind=d["kind"], date=d["date"], source=r.document.path,
+            id=r.id, community=r.community, kind=d["kind"], date=d["date"], source=_source(r, board),
             title=d.get("title", ""), place=d.get("place", ""), attendance=d.get("attendance", {}),
             agenda=d.get("agenda", []), minutes=d.get("minutes", ""),
             resolutions=[
@@ -444,7 +449,7 @@ def build_model(board: Board) -> BoardModel:
         d = r.data
         projects[r.id] = Project(
             id=r.id, community=r.community, title=d["title"], kind=d["kind"], status=d["status"],
-            source=r.document.path, started=d.get("started"), completed=d.get("completed"),
+            source=_source(r, board), started=d.get("started"), completed=d.get("completed"),
             suggestion_ids=d.get("suggestions", []), resolution=d.get("resolution"),
             funding=[(f["source"], f["amount"]) for f in d.get("funding", [])],
             outputs=[Output(o["label"], o["quantity"], schema.normalize_unit(o["unit"])) for o in d.get("outputs", [])],

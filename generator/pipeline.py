@@ -2,44 +2,129 @@
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import load_content
+from .load import Content, Document, community_folders, iter_documents, load_board
+from .messages import format_report
+from .model import BoardModel, build_model
 from .problems import Problems
-from .validate import Board, validate_content
+from .render import Site, render_site
+from .validate import Board, KeyTables, Settings, check_records, check_references, key_tables, read_settings, validate_content
 
 
 @dataclass
 class CheckResult:
-    board: Board
     problems: Problems
     language: str
+    record_count: int
+    board: Board | None  # None when the check ran without keeping records (`ailin check`)
 
     @property
     def ok(self) -> bool:
         return not self.problems.errors
 
-    @property
-    def record_count(self) -> int:
-        return len(self.board.records) + (self.board.settings is not None)
+
+PARALLEL_FROM = 8  # community folders: below this, starting workers costs more than it saves
 
 
-def check(content_dir: Path, language: str | None = None) -> CheckResult:
-    """Load and validate a content folder; every problem is collected, none raised."""
+def check(content_dir: Path, language: str | None = None, keep_records: bool = True) -> CheckResult:
+    """Load and validate a content folder; every problem is collected, none raised.
+
+    Without `keep_records` (`ailin check`), community folders are checked in worker processes,
+    which send back only their problems and keys: the relational checks run once on all keys.
+    """
     problems = Problems()
-    content = load_content(content_dir, problems)
-    board_language = _board_language(content)
-    language = language or board_language
-    board = validate_content(content, problems, language)
-    return CheckResult(board=board, problems=problems, language=language)
+    # A district board is a million small objects without cycles: the cyclic collector would
+    # rescan them over and over (it tripled the check's time), so it pauses while they are made.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        root = Path(content_dir)
+        board_document = load_board(root, problems)
+        language = language or _board_language(board_document)
+        settings = read_settings(board_document, problems, language)
+        folders = community_folders(root, problems)
+        jobs = min(os.cpu_count() or 1, len(folders) // PARALLEL_FROM)
+        if keep_records or jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            content = Content(root=root.resolve(), board=board_document)
+            board = validate_content(content, iter_documents(content, folders, problems), settings, problems)
+            count = len(board.records) + (board_document is not None)
+            return CheckResult(problems, language, count, board if keep_records else None)
+        shares = [folders[i::jobs] for i in range(jobs)]
+        with multiprocessing.get_context("fork").Pool(jobs, _start_worker, (root, settings)) as pool:
+            results = pool.map(_check_share, shares)
+        tables = KeyTables()
+        count = board_document is not None
+        for share_problems, share_tables, share_count in results:
+            problems.extend(share_problems)
+            tables.merge(share_tables)
+            count += share_count
+        check_references(tables, problems)
+        return CheckResult(problems, language, count, None)
+    finally:
+        if collecting:
+            gc.enable()
 
 
-def _board_language(content) -> str:
+_worker: dict = {}
+
+
+def _start_worker(root: Path, settings: Settings) -> None:
+    _worker.update(root=root, settings=settings)
+
+
+def _check_share(folders: list[Path]) -> tuple[Problems, KeyTables, int]:
+    """One worker's communities: loaded, checked record by record, their keys collected."""
+    problems = Problems()
+    content = Content(root=_worker["root"].resolve())
+    records = check_records(iter_documents(content, folders, problems), _worker["settings"], content.root, problems)
+    return problems, key_tables(records, content.unreadable), len(records)
+
+
+def report(result: CheckResult, style: str = "text") -> str:
+    """What `ailin check` prints: one line per problem, then the summary."""
+    return format_report(result.problems.sorted(), result.record_count, result.language, style)
+
+
+def model_of(result: CheckResult) -> BoardModel:
+    """The typed model of a board that passed the check."""
+    assert result.ok and result.board is not None, "build a model from a checked board that kept its records"
+    return build_model(result.board)
+
+
+def render(board: BoardModel, content_dir: Path) -> Site:
+    return render_site(board, Path(content_dir).resolve())
+
+
+def place_names(board: BoardModel) -> list[str]:
+    """Streets, communities and compounds: words a Chinese word splitter must keep whole."""
+    names = {board.region} if board.region else set()
+    for community in board.communities.values():
+        names.update({community.name, community.street, community.district, *community.compounds.values()})
+    return sorted(name for name in names if name)
+
+
+def write_docs(site: Site, folder: Path) -> None:
+    """The pages as a plain docs folder (Markdown files holding HTML), for any other engine."""
+    for page in site.pages:
+        target = folder / page.src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.markdown(), encoding="utf-8")
+    for asset in site.assets:
+        target = folder / asset.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(asset.content)
+
+
+def _board_language(board: Document | None) -> str:
     """The board's `language`, read before validation so its messages speak it."""
-    if content.board is None:
+    if board is None:
         return "zh"
-    for key, value in content.board.root.value:
+    for key, value in board.root.value:
         if key.value == "language" and value.value in ("zh", "en"):
             return value.value
     return "zh"

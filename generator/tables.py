@@ -1,12 +1,17 @@
-"""The board as normalized tables, and the relational checks frictionless runs on them.
+"""The board's keys as normalized tables, and the relational checks frictionless runs on them.
 
-Each table keeps, beside its rows, where each row's values came from, so that a key that
+Each table keeps, beside its rows, the places in the content each row came from, so that a key
 frictionless reports as missing or repeated comes back to the volunteer as file:line:col.
+References are kept once per distinct value with all their places: a district board names the
+same ids tens of thousands of times, and frictionless checks each row.
 """
 
 from __future__ import annotations
 
+import csv
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable
 
 from frictionless import Package, Resource, Schema
@@ -16,64 +21,82 @@ from .problems import Location
 
 @dataclass
 class Table:
-    """A table's key columns, rows and the source of each row's cells."""
+    """A table of keys: its columns, rows, and where each row was written."""
 
     name: str
     columns: list[str]
-    primary_key: list[str]
-    foreign_keys: list[tuple[list[str], str, list[str]]] = field(default_factory=list)
-    rows: list[list[Any]] = field(default_factory=list)
-    sources: list[dict[str, Location]] = field(default_factory=list)
+    primary_key: list[str] = field(default_factory=list)
+    references: tuple[str, list[str]] | None = None  # (target table, target columns) of all columns
+    rows: list[tuple] = field(default_factory=list)
+    places: list[list[Location]] = field(default_factory=list)
+    _index: dict[tuple, int] = field(default_factory=dict)
 
-    def add(self, row: dict[str, Any], sources: dict[str, Location]) -> None:
-        self.rows.append([row.get(column) for column in self.columns])
-        self.sources.append(sources)
+    def add(self, row: tuple, place: Location) -> None:
+        """A row for a record (repeats are kept: the primary key check reports them)."""
+        self.rows.append(row)
+        self.places.append([place])
 
-    def resource(self) -> Resource:
-        descriptor = {
-            "fields": [{"name": column, "type": "string"} for column in self.columns],
-            "primaryKey": self.primary_key,
-            "foreignKeys": [
-                {"fields": fields, "reference": {"resource": target, "fields": target_fields}}
-                for fields, target, target_fields in self.foreign_keys
-            ],
-        }
+    def refer(self, row: tuple, place: Location) -> None:
+        """A reference: one row per distinct value, remembering every place it is written."""
+        index = self._index.get(row)
+        if index is None:
+            self._index[row] = len(self.rows)
+            self.add(row, place)
+        else:
+            self.places[index].append(place)
+
+    def merge(self, other: "Table") -> None:
+        for row, places in zip(other.rows, other.places):
+            if self.references is None:  # a key table: every row counts
+                self.rows.append(row)
+                self.places.append(list(places))
+            else:
+                for place in places:
+                    self.refer(row, place)
+
+    def resource(self, folder: Path) -> Resource:
+        """The table as a CSV file in `folder`: frictionless deep-copies inline data, not files."""
+        path = folder / f"{self.name}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(self.columns)
+            writer.writerows(self.rows)
+        descriptor: dict[str, Any] = {"fields": [{"name": column, "type": "string"} for column in self.columns]}
+        if self.primary_key:
+            descriptor["primaryKey"] = self.primary_key
+        if self.references:
+            target, target_columns = self.references
+            descriptor["foreignKeys"] = [
+                {"fields": self.columns, "reference": {"resource": target, "fields": target_columns}}
+            ]
         return Resource(
-            name=self.name,
-            data=[self.columns, *self.rows],
+            name=self.name, path=path.name, basepath=str(folder), format="csv", encoding="utf-8",
             schema=Schema.from_descriptor(descriptor),
         )
 
 
 @dataclass
 class KeyViolation:
-    """A key problem frictionless found, traced back to its source."""
+    """A key problem frictionless found, traced back to where it was written."""
 
     table: str
     kind: str  # "primary-key" or "foreign-key"
-    values: list[Any]  # the offending key's values
-    target: str | None  # the table a foreign key points at
-    location: Location
+    row: tuple
+    places: list[Location]
 
 
 def check_keys(tables: Iterable[Table]) -> list[KeyViolation]:
-    """Validate primary and foreign keys of all tables together with frictionless."""
+    """Validate the primary and foreign keys of all tables together with frictionless."""
     tables = list(tables)
-    by_name = {table.name: table for table in tables}
-    report = Package(resources=[table.resource() for table in tables]).validate(
-        checklist=None, limit_errors=100_000
-    )
-    found: list[KeyViolation] = []
-    for task in report.tasks:
-        table = by_name[task.name]
-        for error in task.errors:
+    violations: list[KeyViolation] = []
+    with tempfile.TemporaryDirectory(prefix="ailin-keys-") as folder:
+        package = Package(resources=[table.resource(Path(folder)) for table in tables], basepath=folder)
+        # Resource by resource: Package.validate first deep-copies the whole package's metadata.
+        reports = [resource.validate(limit_errors=1_000_000) for resource in package.resources]
+    for table, report in zip(tables, reports):
+        for error in report.tasks[0].errors if report.tasks else report.errors:
             if error.type not in ("primary-key", "foreign-key"):
-                raise RuntimeError(f"unexpected table error in {task.name}: {error.message}")
+                raise RuntimeError(f"unexpected table error in {table.name}: {error.message}")
             index = error.row_number - 2  # frictionless counts the header as row 1
-            columns = list(getattr(error, "field_names", None) or table.primary_key)
-            row = dict(zip(table.columns, table.rows[index]))
-            target = next((t for fields, t, _ in table.foreign_keys if fields == columns), None)
-            sources = table.sources[index]
-            location = next((sources[c] for c in reversed(columns) if c in sources), next(iter(sources.values())))
-            found.append(KeyViolation(task.name, error.type, [row[c] for c in columns], target, location))
-    return found
+            violations.append(KeyViolation(table.name, error.type, table.rows[index], table.places[index]))
+    return violations

@@ -11,15 +11,15 @@ import datetime as dt
 import difflib
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
 from . import schema as schemas
 from .load import Content, Document, display_path
+from .privacy import check_privacy
 from .problems import Location, Problems
 from .schema import FieldSpec, Vocabulary
 from .tables import Table, check_keys
@@ -30,7 +30,7 @@ URL = re.compile(r"^https?://[^\s<>\"']+$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,20}$")
 RESOLUTION_REF = re.compile(r"^([a-z0-9][a-z0-9-]{0,63})#([a-z0-9][a-z0-9-]{0,63})$")
 # Bidirectional overrides and isolates reorder what a reader sees: a classic spoofing trick.
-BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 STEP_ORDER = list(schemas.vocabulary("step").terms)
 MISSING = object()
@@ -44,7 +44,7 @@ class Record:
     kind: str
     document: Document
     data: dict[str, Any]
-    marks: dict[Path_, Location] = field(default_factory=dict)
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # path -> (line, column)
 
     @property
     def id(self) -> str | None:
@@ -59,7 +59,8 @@ class Record:
         """Where the value at `path` was written, or its nearest enclosing value."""
         while path not in self.marks and path:
             path = path[:-1]
-        return self.marks.get(path, Location(self.document.path, 1, 1))
+        line, column = self.marks.get(path, (1, 1))
+        return Location(self.document.path, line, column)
 
 
 @dataclass
@@ -96,7 +97,7 @@ def _field_name(path: Path_) -> str:
     text = ""
     for part in path:
         text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(文件)"
+    return text
 
 
 def _show(value: str, limit: int = 40) -> str:
@@ -104,48 +105,95 @@ def _show(value: str, limit: int = 40) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+# The loader leaves every scalar untyped; these are YAML 1.1's plain-scalar forms we accept.
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$")
+_TAG = "tag:yaml.org,2002:"
+_CORE_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufff9-\ufffb]")
+_UNSAFE_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufff9-\ufffb]")
+
+
+def _scalar_type(node: yaml.ScalarNode) -> str:
+    """null, bool, int, float or str: an explicit tag wins, else plain scalars are typed by form."""
+    if node.tag != _TAG + "str":
+        return node.tag[len(_TAG):]
+    if node.style:  # quoted or block: text, whatever it looks like (libyaml gives plain as "")
+        return "str"
+    text = node.value
+    if text in _NULLS:
+        return "null"
+    if text.lower() in _BOOLS:
+        return "bool"
+    if _INT.match(text):
+        return "int"
+    if _FLOAT.match(text):
+        return "float"
+    return "str"
+
+
 def _type_of(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "mapping"
     if isinstance(node, yaml.SequenceNode):
         return "list"
-    return node.tag.rsplit(":", 1)[-1]
+    return _scalar_type(node)
 
 
 def _convert(node: yaml.Node, spec: FieldSpec, path: Path_, ctx: _Context) -> Any:
     """Convert one node by its spec, reporting problems; MISSING when unusable."""
-    ctx.record.marks[path] = ctx.here(node)
-    name = _field_name(path)
+    mark = node.start_mark
+    ctx.record.marks[path] = (mark.line + 1, mark.column + 1)
+    if node.tag not in _CORE_TAGS:
+        ctx.error(node, "yaml-tag", tag=node.tag.replace(_TAG, "!!"))
+        return MISSING
     kind = spec.type
-    if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
+    if isinstance(node, yaml.ScalarNode) and not node.style and node.value in _NULLS and node.tag == _TAG + "str":
         if spec.required:
-            ctx.error(node, "missing-value", field=name)
+            ctx.error(node, "missing-value", field=_field_name(path))
         return MISSING
     if kind == "object":
         return _convert_object(node, spec.fields, path, ctx)
     if kind == "list":
         if not isinstance(node, yaml.SequenceNode):
-            ctx.error(node, "expected-list", field=name, found=_type_of(node))
+            ctx.error(node, "expected-list", field=_field_name(path), found=_type_of(node))
             return MISSING
         items = [_convert(item, spec.items, (*path, i), ctx) for i, item in enumerate(node.value)]
         return [item for item in items if item is not MISSING]
     if kind in ("counts", "labels"):
         return _convert_mapping(node, spec, path, ctx)
     if not isinstance(node, yaml.ScalarNode):
-        ctx.error(node, "expected-scalar", field=name, found=_type_of(node))
+        ctx.error(node, "expected-scalar", field=_field_name(path), found=_type_of(node))
         return MISSING
-    return _convert_scalar(node, spec, name, ctx)
+    return _convert_scalar(node, spec, path, ctx)
+
+
+def _keys(node: yaml.MappingNode, ctx: _Context):
+    """(key text, key node, value node) of a mapping; non-text and repeated keys are reported."""
+    seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _CORE_TAGS:
+            ctx.error(key_node, "key-not-text")
+            continue
+        key = key_node.value
+        if key in seen:
+            ctx.error(key_node, "duplicate-key", key=_show(key), first_line=seen[key])
+            continue
+        seen[key] = key_node.start_mark.line + 1
+        yield key, key_node, value_node
 
 
 def _convert_object(node: yaml.Node, fields: dict[str, FieldSpec], path: Path_, ctx: _Context) -> Any:
-    name = _field_name(path)
     if not isinstance(node, yaml.MappingNode):
-        ctx.error(node, "expected-mapping", field=name, found=_type_of(node))
+        ctx.error(node, "expected-mapping", field=_field_name(path) or ctx.record.kind, found=_type_of(node))
         return MISSING
     values: dict[str, Any] = {}
+    written: set[str] = set()
     guessed: set[str] = set()  # a misspelled key is one mistake, not also a missing field
-    for key_node, value_node in node.value:
-        key = key_node.value
+    for key, key_node, value_node in _keys(node, ctx):
+        written.add(key)
         spec = fields.get(key)
         if spec is None:
             guessed.add(_unknown_key(key_node, key, fields, path, ctx))
@@ -156,12 +204,11 @@ def _convert_object(node: yaml.Node, fields: dict[str, FieldSpec], path: Path_, 
     for key, spec in fields.items():
         if key in values:
             continue
-        if spec.required and key not in guessed and not _written_as_null(node, key):
+        if spec.required and key not in guessed and key not in written:  # written empty: reported
             ctx.error(node, "missing-field", field=_field_name((*path, key)), title=spec.label(ctx.language))
         elif spec.default is not None:
             values[key] = spec.default
-    for key, spec in fields.items():
-        if spec.required_when and key not in values:
+        if spec.required_when and key not in written:
             for other, triggers in spec.required_when.items():
                 if values.get(other) in triggers:
                     ctx.problems.error(
@@ -171,28 +218,24 @@ def _convert_object(node: yaml.Node, fields: dict[str, FieldSpec], path: Path_, 
     return values
 
 
-def _written_as_null(node: yaml.MappingNode, key: str) -> bool:
-    return any(k.value == key for k, _ in node.value)  # already reported as missing-value
-
-
-def _unknown_key(key_node: yaml.Node, key: Any, fields: dict[str, FieldSpec], path: Path_, ctx: _Context) -> str:
+def _unknown_key(key_node: yaml.Node, key: str, fields: dict[str, FieldSpec], path: Path_, ctx: _Context) -> str:
     """Report a key the schema does not have; return the field it was probably meant as."""
     by_title = {spec.title.get("zh"): name for name, spec in fields.items() if spec.title.get("zh")}
-    guess = by_title.get(str(key)) or next(iter(difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.6)), "")
-    where = _field_name(path) if path else ctx.record.kind
-    ctx.error(key_node, "unknown-key", key=_show(str(key)), where=where, guess=guess, allowed=", ".join(fields))
+    guess = by_title.get(key) or next(iter(difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)), "")
+    where = _field_name(path) or ctx.record.kind
+    ctx.error(key_node, "unknown-key", key=_show(key), where=where, guess=guess, allowed=", ".join(fields))
     return guess
 
 
 def _convert_mapping(node: yaml.Node, spec: FieldSpec, path: Path_, ctx: _Context) -> Any:
+    """A `counts` (group -> non-negative integer) or `labels` (key -> text) mapping."""
     name = _field_name(path)
     if not isinstance(node, yaml.MappingNode):
         ctx.error(node, "expected-mapping", field=name, found=_type_of(node))
         return MISSING
+    item_spec = FieldSpec(name="", type="count" if spec.type == "counts" else "string", max_length=20)
     values: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        key = str(key_node.value)
-        item_path = (*path, key)
+    for key, key_node, value_node in _keys(node, ctx):
         if spec.keys is not None and key not in spec.keys:
             guess = next(iter(difflib.get_close_matches(key, spec.keys, n=1, cutoff=0.6)), "")
             ctx.error(key_node, "unknown-key", key=_show(key), where=name, guess=guess, allowed=", ".join(spec.keys))
@@ -200,32 +243,45 @@ def _convert_mapping(node: yaml.Node, spec: FieldSpec, path: Path_, ctx: _Contex
         if spec.keys is None and not SLUG.match(key.replace("_", "-")):
             ctx.error(key_node, "bad-group-key", field=name, key=_show(key))
             continue
-        item_spec = FieldSpec(name=key, type="count" if spec.type == "counts" else "string", max_length=20)
-        value = _convert(value_node, item_spec, item_path, ctx)
+        value = _convert(value_node, item_spec, (*path, key), ctx)
         if value is not MISSING:
             values[key] = value
     return values
 
 
-def _convert_scalar(node: yaml.ScalarNode, spec: FieldSpec, name: str, ctx: _Context) -> Any:
-    tag = node.tag.rsplit(":", 1)[-1]
-    text = node.value
+def _convert_scalar(node: yaml.ScalarNode, spec: FieldSpec, path: Path_, ctx: _Context) -> Any:
     kind = spec.type
-    if kind in ("count", "integer"):
-        if tag != "int":
-            ctx.error(node, "expected-integer", field=name, found=_show(text))
+    text = node.value
+    if kind in ("count", "integer", "amount", "boolean"):
+        return _convert_typed(node, spec, _field_name(path), ctx)
+    if not _clean_text(node, text, path, ctx, multiline=kind == "markdown"):
+        return MISSING
+    if kind in ("string", "markdown"):
+        if spec.max_length is not None and len(text) > spec.max_length:
+            ctx.error(node, "too-long", field=_field_name(path), length=len(text), limit=spec.max_length)
             return MISSING
-        number = int(text.replace("_", ""), 0) if not text.lstrip("+-").startswith("0") or text.strip("+-0") == "" else int(text)
-        if kind == "count" and number < 0:
-            ctx.error(node, "negative-count", field=name, found=text)
+        return text
+    if kind == "date":
+        return _convert_date(node, text, path, ctx)
+    if kind == "enum":
+        return _convert_enum(node, text, spec, path, ctx)
+    pattern, code = _PATTERNS.get(kind if kind != "ref" or spec.to != "resolution" else "resolution", (None, ""))
+    if pattern is not None and not pattern.match(text):
+        ctx.error(node, code, field=_field_name(path), found=_show(text), fixed=_slugify(text))
+        return MISSING
+    return text
+
+
+def _convert_typed(node: yaml.ScalarNode, spec: FieldSpec, name: str, ctx: _Context) -> Any:
+    """Numbers and booleans, from plain scalars only: a quoted "12" is text."""
+    kind, text, form = spec.type, node.value, _scalar_type(node)
+    if kind == "boolean":
+        if form != "bool":
+            ctx.error(node, "expected-boolean", field=name, found=_show(text))
             return MISSING
-        low = spec.min
-        if low is not None and number < low or spec.max is not None and number > spec.max:
-            ctx.error(node, "out-of-range", field=name, found=text, low=low, high=spec.max if spec.max is not None else "∞")
-            return MISSING
-        return number
+        return _BOOLS[text.lower()]
     if kind == "amount":
-        if tag not in ("int", "float") or text.lower().lstrip("+-.") in ("inf", "nan"):
+        if form not in ("int", "float"):
             ctx.error(node, "expected-number", field=name, found=_show(text))
             return MISSING
         number = float(text.replace("_", ""))
@@ -233,69 +289,55 @@ def _convert_scalar(node: yaml.ScalarNode, spec: FieldSpec, name: str, ctx: _Con
             ctx.error(node, "negative-count", field=name, found=text)
             return MISSING
         return int(number) if number.is_integer() else number
-    if kind == "boolean":
-        if tag != "bool":
-            ctx.error(node, "expected-boolean", field=name, found=_show(text))
-            return MISSING
-        return text.lower() in ("true", "yes", "on")
-    if not _clean_text(node, text, name, ctx, multiline=kind == "markdown"):
+    if form != "int" or not _INT.match(text):
+        ctx.error(node, "expected-integer", field=name, found=_show(text))
         return MISSING
-    if kind == "date":
-        return _convert_date(node, text, name, ctx)
-    if kind == "enum":
-        return _convert_enum(node, text, spec, name, ctx)
-    if kind == "slug" or (kind == "ref" and spec.to != "resolution"):
-        if not SLUG.match(text):
-            ctx.error(node, "bad-slug", field=name, found=_show(text), fixed=_slugify(text))
-            return MISSING
-        return text
-    if kind == "ref":  # a resolution: <meeting-id>#<resolution-id>
-        if not RESOLUTION_REF.match(text):
-            ctx.error(node, "bad-resolution-ref", field=name, found=_show(text))
-            return MISSING
-        return text
-    if kind == "url" and not URL.match(text):
-        ctx.error(node, "bad-url", field=name, found=_show(text))
+    number = int(text.replace("_", ""))
+    if kind == "count" and number < 0:
+        ctx.error(node, "negative-count", field=name, found=text)
         return MISSING
-    if kind == "phone" and not PHONE.match(text):
-        ctx.error(node, "bad-phone", field=name, found=_show(text))
+    if spec.min is not None and number < spec.min or spec.max is not None and number > spec.max:
+        ctx.error(node, "out-of-range", field=name, found=text, low=spec.min, high=spec.max)
         return MISSING
-    if spec.max_length is not None and len(text) > spec.max_length:
-        ctx.error(node, "too-long", field=name, length=len(text), limit=spec.max_length)
-        return MISSING
-    return text
+    return number
 
 
-def _clean_text(node: yaml.Node, text: str, name: str, ctx: _Context, multiline: bool) -> bool:
-    for offset, char in enumerate(text):
-        if char in BIDI:
-            ctx.error(node, "bidi-character", field=name, char=f"U+{ord(char):04X}")
-            return False
-        if char in "\n\t" and multiline:
-            continue
-        if unicodedata.category(char) in ("Cc", "Cs", "Co") or (char == "\n" and not multiline):
-            ctx.error(node, "control-character", field=name, char=f"U+{ord(char):04X}", position=offset + 1)
-            return False
-    return True
+def _clean_text(node: yaml.Node, text: str, path: Path_, ctx: _Context, multiline: bool) -> bool:
+    """No invisible control or direction-override characters; one-line fields stay one line."""
+    match = (_UNSAFE_CHARS if multiline else _UNSAFE_IN_LINE).search(text)
+    bidi = BIDI.search(text) if match is None else None
+    if match is None and bidi is None:
+        return True
+    if bidi is not None:
+        ctx.error(node, "bidi-character", field=_field_name(path), char=f"U+{ord(bidi.group()):04X}")
+    else:
+        ctx.error(node, "control-character", field=_field_name(path), char=f"U+{ord(match.group()):04X}", position=match.start() + 1)
+    return False
 
 
-def _convert_date(node: yaml.Node, text: str, name: str, ctx: _Context) -> Any:
+_PATTERNS = {
+    "slug": (SLUG, "bad-slug"), "ref": (SLUG, "bad-slug"), "resolution": (RESOLUTION_REF, "bad-resolution-ref"),
+    "url": (URL, "bad-url"), "phone": (PHONE, "bad-phone"),
+}
+
+
+def _convert_date(node: yaml.Node, text: str, path: Path_, ctx: _Context) -> Any:
     if ISO_DATE.match(text):
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
             pass
-    ctx.error(node, "bad-date", field=name, found=_show(text))
+    ctx.error(node, "bad-date", field=_field_name(path), found=_show(text))
     return MISSING
 
 
-def _convert_enum(node: yaml.Node, text: str, spec: FieldSpec, name: str, ctx: _Context) -> Any:
+def _convert_enum(node: yaml.Node, text: str, spec: FieldSpec, path: Path_, ctx: _Context) -> Any:
     vocabulary = ctx.vocabularies.get(spec.vocabulary) or schemas.vocabulary(spec.vocabulary)
     key = vocabulary.resolve(text.strip())
     if key is None:
         guess = vocabulary.closest(text.strip())
         ctx.error(
-            node, "unknown-value", field=name, found=_show(text), guess=guess or "",
+            node, "unknown-value", field=_field_name(path), found=_show(text), guess=guess or "",
             allowed=list(vocabulary.terms.values()),
         )
         return MISSING
@@ -365,13 +407,6 @@ def _check_meeting(record: Record, as_of: dt.date, problems: Problems) -> None:
     date = record.data.get("date")
     if date and date > as_of and any(r.get("decision") for r in record.data.get("resolutions", [])):
         problems.error(record.at("date"), "date-in-future", field="date", date=date, as_of=as_of)
-    seen: dict[str, int] = {}
-    for index, resolution in enumerate(record.data.get("resolutions", [])):
-        rid = resolution.get("id")
-        if rid in seen:
-            problems.error(record.at("resolutions", index, "id"), "duplicate-resolution", id=rid, first=seen[rid] + 1)
-        elif rid:
-            seen[rid] = index
 
 
 def _check_project(record: Record, content_root: Path, as_of: dt.date, problems: Problems) -> None:
@@ -406,95 +441,96 @@ def _check_photo(file: str, media: Path, content_root: Path, where: Location, pr
 # -- the whole board ----------------------------------------------------------------------
 
 
-def _relation_tables(records: list[Record]) -> list[Table]:
-    """Key tables of the board; frictionless checks their primary and foreign keys."""
-    ids = Table("ids", ["id", "kind"], ["id"])
-    communities = Table("communities", ["id"], ["id"])
-    compounds = Table("compounds", ["community", "id"], ["community", "id"])
-    suggestions = Table(
-        "suggestions", ["id", "community", "compound", "duplicate_of"], ["id"],
-        [(["community", "compound"], "compounds", ["community", "id"]), (["duplicate_of"], "suggestions", ["id"])],
-    )
-    meetings = Table("meetings", ["id"], ["id"])
-    resolutions = Table("resolutions", ["meeting", "id"], ["meeting", "id"])
-    projects = Table(
-        "projects", ["id", "meeting", "resolution"], ["id"],
-        [(["meeting", "resolution"], "resolutions", ["meeting", "id"])],
-    )
-    links = Table(
-        "links", ["suggestion", "meeting", "project"], [],
-        [(["suggestion"], "suggestions", ["id"]), (["meeting"], "meetings", ["id"]), (["project"], "projects", ["id"])],
-    )
+@dataclass
+class KeyTables:
+    """The board's keys, ready for frictionless; shares checked apart merge into one."""
+
+    records: Table = field(default_factory=lambda: Table("records", ["kind", "id"], primary_key=["id"]))
+    compounds: Table = field(default_factory=lambda: Table("compounds", ["community", "id"], primary_key=["community", "id"]))
+    resolutions: Table = field(default_factory=lambda: Table("resolutions", ["meeting", "id"], primary_key=["meeting", "id"]))
+    references: Table = field(default_factory=lambda: Table("references", ["kind", "id"], references=("records", ["kind", "id"])))
+    compound_references: Table = field(default_factory=lambda: Table(
+        "compound_references", ["community", "id"], references=("compounds", ["community", "id"])))
+    resolution_references: Table = field(default_factory=lambda: Table(
+        "resolution_references", ["meeting", "id"], references=("resolutions", ["meeting", "id"])))
+    unreadable: set[str] = field(default_factory=set)  # ids whose files did not load: not reported again
+
+    def all(self) -> list[Table]:
+        return [self.records, self.compounds, self.resolutions, self.references,
+                self.compound_references, self.resolution_references]
+
+    def merge(self, other: "KeyTables") -> None:
+        for mine, theirs in zip(self.all(), other.all()):
+            mine.merge(theirs)
+        self.unreadable |= other.unreadable
+
+
+_REFERENCE_LISTS = {
+    "suggestion": (("meetings", "meeting"), ("projects", "project")),
+    "meeting": (("agenda", "suggestion"),),
+    "project": (("suggestions", "suggestion"),),
+}
+_TARGET_KIND = {"compound_references": "compound", "resolution_references": "resolution"}
+
+
+def key_tables(records: list[Record], unreadable: set[str]) -> KeyTables:
+    """The keys these records define and the keys they name, with where each was written."""
+    tables = KeyTables(unreadable=unreadable | {r.document.stem for r in records if r.id is None})
     loaded_communities = {r.community for r in records if r.kind == "community"}
     for record in records:
         rid, data = record.id, record.data
-        if rid is None:
+        if rid is None or record.kind == "board":
             continue
-        ids.add({"id": rid, "kind": record.kind}, {"id": record.at("id")})
+        tables.records.add((record.kind, rid), record.at("id"))
+        for key, kind in _REFERENCE_LISTS.get(record.kind, ()):
+            for index, target in enumerate(data.get(key, [])):
+                tables.references.refer((kind, target), record.at(key, index))
         if record.kind == "community":
-            communities.add({"id": rid}, {"id": record.at("id")})
             for index, compound in enumerate(data.get("compounds", [])):
-                compounds.add({"community": record.community, "id": compound.get("id")}, {"id": record.at("compounds", index, "id")})
+                # keyed by folder: a mismatched id is reported once, by id-not-folder-name
+                tables.compounds.add((record.community, compound.get("id")), record.at("compounds", index, "id"))
         elif record.kind == "suggestion":
-            suggestions.add(
-                # frictionless checks a composite key even when part of it is empty: fill both or
-                # neither; a community whose community.yaml is missing is reported once, not per compound
-                {"id": rid, "community": record.community if data.get("compound") and record.community in loaded_communities else None,
-                 "compound": data.get("compound") if record.community in loaded_communities else None,
-                 "duplicate_of": data.get("duplicate_of")},
-                {"id": record.at("id"), "compound": record.at("compound"), "duplicate_of": record.at("duplicate_of")},
-            )
-            for key in ("meetings", "projects"):
-                for index, target in enumerate(data.get(key, [])):
-                    links.add({"suggestion": rid, key[:-1]: target}, {key[:-1]: record.at(key, index)})
+            if data.get("compound") and record.community in loaded_communities:
+                tables.compound_references.refer((record.community, data["compound"]), record.at("compound"))
+            if data.get("duplicate_of"):
+                tables.references.refer(("suggestion", data["duplicate_of"]), record.at("duplicate_of"))
         elif record.kind == "meeting":
-            meetings.add({"id": rid}, {"id": record.at("id")})
-            for index, target in enumerate(data.get("agenda", [])):
-                links.add({"suggestion": target, "meeting": rid}, {"suggestion": record.at("agenda", index)})
             for index, resolution in enumerate(data.get("resolutions", [])):
-                resolutions.add({"meeting": rid, "id": resolution.get("id")}, {"id": record.at("resolutions", index, "id")})
+                tables.resolutions.add((rid, resolution.get("id")), record.at("resolutions", index, "id"))
                 for s_index, target in enumerate(resolution.get("suggestions", [])):
-                    links.add({"suggestion": target}, {"suggestion": record.at("resolutions", index, "suggestions", s_index)})
-        elif record.kind == "project":
-            meeting, _, resolution = (data.get("resolution") or "").partition("#")
-            projects.add(
-                {"id": rid, "meeting": meeting or None, "resolution": resolution or None},
-                {"id": record.at("id"), "meeting": record.at("resolution"), "resolution": record.at("resolution")},
-            )
-            for index, target in enumerate(data.get("suggestions", [])):
-                links.add({"suggestion": target, "project": rid}, {"suggestion": record.at("suggestions", index)})
-    return [ids, communities, compounds, suggestions, meetings, resolutions, projects, links]
+                    tables.references.refer(("suggestion", target), record.at("resolutions", index, "suggestions", s_index))
+        elif record.kind == "project" and data.get("resolution"):
+            meeting, _, resolution = data["resolution"].partition("#")
+            tables.resolution_references.refer((meeting, resolution), record.at("resolution"))
+    return tables
 
 
-_KIND_OF_TABLE = {"suggestions": "suggestion", "meetings": "meeting", "projects": "project", "compounds": "compound", "resolutions": "resolution"}
-
-
-def _check_references(records: list[Record], unreadable: set[str], problems: Problems) -> None:
-    """Keys with frictionless; a reference to a file that failed to load is not reported again."""
-    first_of: dict[str, Record] = {}
-    for record in records:
-        if record.id is not None and record.kind != "board":
-            first_of.setdefault(record.id, record)
-    for violation in check_keys(_relation_tables(records)):
+def check_references(tables: KeyTables, problems: Problems) -> None:
+    """Primary and foreign keys, checked by frictionless, reported where they were written."""
+    first_of: dict[str, tuple[str, Location]] = {}
+    for (kind, rid), places in zip(tables.records.rows, tables.records.places):
+        first_of.setdefault(rid, (kind, places[0]))
+    for violation in check_keys(tables.all()):
         if violation.kind == "primary-key":
-            if violation.table == "ids":
-                other = first_of[violation.values[0]].at("id")
-                problems.error(violation.location, "duplicate-id", id=violation.values[0], other=str(other))
-            elif violation.table == "compounds":
-                problems.error(violation.location, "duplicate-compound", id=violation.values[1])
-            # the other tables' keys are ids, which `ids` already covers
+            code = {"records": "duplicate-id", "compounds": "duplicate-compound", "resolutions": "duplicate-resolution"}
+            value = violation.row[1]
+            other = str(first_of[value][1]) if violation.table == "records" else ""
+            for place in violation.places:
+                problems.error(place, code[violation.table], id=value, other=other)
             continue
-        expected = _KIND_OF_TABLE[violation.target]
-        value = "#".join(violation.values) if expected == "resolution" else violation.values[-1]
-        if violation.values[0] in unreadable:
+        expected = _TARGET_KIND.get(violation.table) or violation.row[0]
+        if violation.row[0 if expected == "resolution" else 1] in tables.unreadable:
             continue
-        actual = first_of[value].kind if value in first_of else None
+        value = "#".join(violation.row) if expected == "resolution" else violation.row[1]
+        actual = first_of[value][0] if value in first_of else None
         if actual and actual != expected:
-            problems.error(violation.location, "wrong-kind-reference", id=value, expected=expected, actual=actual)
-        else:
-            candidates = [i for i, r in first_of.items() if r.kind == expected]
-            guess = next(iter(difflib.get_close_matches(value, candidates, n=1, cutoff=0.7)), "")
-            problems.error(violation.location, "unknown-reference", id=value, expected=expected, guess=guess)
+            for place in violation.places:
+                problems.error(place, "wrong-kind-reference", id=value, expected=expected, actual=actual)
+            continue
+        candidates = [i for i, (kind, _) in first_of.items() if kind == expected]
+        guess = next(iter(difflib.get_close_matches(value, candidates, n=1, cutoff=0.7)), "")
+        for place in violation.places:
+            problems.error(place, "unknown-reference", id=value, expected=expected, guess=guess)
 
 
 def build_date() -> dt.date:
@@ -505,29 +541,51 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
-def validate_content(content: Content, problems: Problems, language: str | None = None) -> Board:
-    """Check every record and the board as a whole; problems collect in `problems`."""
-    settings = None
+@dataclass
+class Settings:
+    """board.yaml as the other records need it."""
+
+    record: Record | None
+    language: str
+    as_of: dt.date
+    vocabularies: dict[str, Vocabulary]
+
+
+def read_settings(board: Document | None, problems: Problems, language: str) -> Settings:
     vocabularies: dict[str, Vocabulary] = {}
-    language = language or "zh"
-    if content.board is not None:
-        settings = convert_document(content.board, problems, language, {})
-        for vocabulary_name, key in (("category", "categories"), ("funding_source", "funding_sources")):
-            if settings.data.get(key):
-                vocabularies[vocabulary_name] = schemas.vocabulary(vocabulary_name).extended(settings.data[key])
+    record = convert_document(board, problems, language, {}) if board is not None else None
+    data = record.data if record else {}
+    for vocabulary_name, key in (("category", "categories"), ("funding_source", "funding_sources")):
+        if data.get(key):
+            vocabularies[vocabulary_name] = schemas.vocabulary(vocabulary_name).extended(data[key])
     today = build_date()
-    as_of = (settings.data.get("as_of") if settings else None) or today
-    if settings and as_of > today:
-        problems.error(settings.at("as_of"), "date-in-future", field="as_of", date=as_of, as_of=today)
-    records = [convert_document(d, problems, language, vocabularies) for d in content.documents]
+    as_of = data.get("as_of") or today
+    if record and as_of > today:
+        problems.error(record.at("as_of"), "date-in-future", field="as_of", date=as_of, as_of=today)
+    return Settings(record=record, language=language, as_of=as_of, vocabularies=vocabularies)
+
+
+def check_records(documents: Iterable[Document], settings: Settings, content_root: Path, problems: Problems) -> list[Record]:
+    """Each record on its own: its schema and its rules. The board-wide checks come after."""
+    records = []
+    for document in documents:
+        records.append(convert_document(document, problems, settings.language, settings.vocabularies))
+        document.root = None  # the values and their marks are in the record now: free the nodes
     for record in records:
         _check_identity(record, problems)
         if record.kind == "suggestion":
-            _check_suggestion(record, as_of, problems)
+            _check_suggestion(record, settings.as_of, problems)
         elif record.kind == "meeting":
-            _check_meeting(record, as_of, problems)
+            _check_meeting(record, settings.as_of, problems)
         elif record.kind == "project":
-            _check_project(record, content.root, as_of, problems)
-    unreadable = content.unreadable | {r.document.stem for r in records if r.id is None}
-    _check_references(records, unreadable, problems)
-    return Board(settings=settings, records=records, as_of=as_of, content=content)
+            _check_project(record, content_root, settings.as_of, problems)
+    # here, not in validate_content: `ailin check` runs this in its workers, a community at a time
+    check_privacy(records, problems)
+    return records
+
+
+def validate_content(content: Content, documents: Iterable[Document], settings: Settings, problems: Problems) -> Board:
+    """Check every record and the board as a whole; problems collect in `problems`."""
+    records = check_records(documents, settings, content.root, problems)
+    check_references(key_tables(records, content.unreadable), problems)
+    return Board(settings=settings.record, records=records, as_of=settings.as_of, content=content)

@@ -69,3 +69,18 @@ def test_console_script_runs_without_traceback(board: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stdout.startswith("board.yaml:1:1: error: 文件的最外层必须是")
+
+
+def test_new_writes_a_commented_template_that_check_then_explains(board: Path, capsys) -> None:
+    assert main(["new", "suggestion", "demo", "--content", "."]) == 0
+    assert capsys.readouterr().out == "已新建 communities/demo/suggestions/demo-003.yaml。请填写其中的内容，然后运行 ailin check。\n"
+    template = (board / "communities/demo/suggestions/demo-003.yaml").read_text(encoding="utf-8")
+    assert "id: demo-003\n" in template and "# 一句话说明建议的内容。\ntitle:\n" in template
+    assert main(["check", "--content", "."]) == 1
+    out = capsys.readouterr().out
+    assert "communities/demo/suggestions/demo-003.yaml:7:7: error: 字段 title 没有填写值。请在冒号后面填上内容。 [missing-value]" in out
+
+
+def test_new_never_overwrites(board: Path, capsys) -> None:
+    assert main(["new", "suggestion", "demo", "--id", "demo-001", "--content", "."]) == 2
+    assert "communities/demo/suggestions/demo-001.yaml 已经存在，没有覆盖" in capsys.readouterr().err

@@ -1,0 +1,113 @@
+"""The MkDocs plugin: thin glue that hands the pipeline's pages to MkDocs.
+
+`mkdocs build`, `mkdocs serve`, `ailin build` and `ailin serve` all come through here. The
+pipeline knows nothing of MkDocs; this module only translates between the two.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import CountHandler
+
+from . import pipeline
+from .publish import StagedOutput
+from .render import Site
+
+
+class AilinConfig(base.Config):
+    content = c.Type(str, default="content")
+    lang = c.Optional(c.Choice(("zh", "en")))
+
+
+class AilinPlugin(BasePlugin[AilinConfig]):
+    """Checks the content, renders the board's pages and publishes them atomically."""
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.preloaded: pipeline.CheckResult | None = None  # set by `ailin build` to skip a second check
+        self.site: Site | None = None
+        self.pages: dict[str, str] = {}
+        self.staged: StagedOutput | None = None
+        self.warnings = CountHandler()
+        self.warnings.setLevel(logging.WARNING)
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config):
+        content = Path(self.config.content)
+        result = self.preloaded or pipeline.check(content, self.config.lang)
+        self.preloaded = None  # `mkdocs serve` reloads: check again after every edit
+        if not result.ok:
+            raise PluginError("\n" + pipeline.report(result))
+        board = pipeline.model_of(result)
+        self.site = pipeline.render(board, content)
+        self.pages = {page.src_uri: page.body for page in self.site.pages}
+        config.site_name = board.title  # board.yaml is the one place volunteers name the board
+        if board.base_url and not config.site_url:
+            config.site_url = board.base_url
+        self._configure_search(config, board)
+        if self.command == "build":  # `serve` builds into a temporary folder of its own
+            self.staged = StagedOutput(Path(config.site_dir))
+            config.site_dir = str(self.staged.staging)
+            self.warnings.counts.clear()
+            logging.getLogger("mkdocs").addHandler(self.warnings)
+        return config
+
+    def _configure_search(self, config, board) -> None:
+        """jieba splits Chinese words for search; teach it the board's place names."""
+        search = config.plugins.get("material/search")
+        if search is None:
+            return
+        logging.getLogger("jieba").setLevel(logging.WARNING)  # not its dictionary-loading chatter
+        words = pipeline.place_names(board)
+        dictionary = Path(tempfile.mkdtemp(prefix="ailin-jieba-")) / "places.txt"
+        dictionary.write_text("".join(f"{word} 100 ns\n" for word in words), encoding="utf-8")
+        search.config.jieba_dict_user = str(dictionary)
+
+    def on_files(self, files: Files, *, config) -> Files:
+        for page in self.site.pages:
+            # Records stay out of the navigation, so a page's bytes do not grow with the board.
+            inclusion = InclusionLevel.INCLUDED if page.path == "" else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion))
+        for asset in self.site.assets:
+            files.append(File.generated(config, asset.path, content=asset.content))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        # Generated pages are ready HTML: give Markdown nothing to do, then hand the HTML over.
+        return "" if page.file.src_uri in self.pages else markdown
+
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        return self.pages.get(page.file.src_uri, html)
+
+    def on_serve(self, server, *, config, builder):
+        server.watch(str(Path(self.config.content).resolve()))  # live reload on YAML edits
+        return server
+
+    @event_priority(-100)  # last: search and privacy still write into the site in this event
+    def on_post_build(self, *, config) -> None:
+        # Runs before MkDocs' strict-mode check, so count warnings ourselves: a strict build
+        # with warnings is aborted right after this, and must not replace the published site.
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.staged is None:
+            return
+        if config.strict and self.warnings.get_counts():
+            self.staged.discard()
+        else:
+            self.staged.commit()
+        self.staged = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if self.staged is not None:
+            self.staged.discard()
+            self.staged = None

@@ -1,0 +1,577 @@
+"""The privacy guard: no resident's personal information reaches a public page.
+
+China's Personal Information Protection Law (PIPL, 《个人信息保护法》) forbids publishing
+personal information without the person's separate consent, and the generator is the last
+line of defence. `check_privacy` reads every free-text value of every record (the fields whose
+schema type is `string` or `markdown`) and reports, as an error at the value's location, each
+phone number, resident ID number, bank card number, e-mail address, WeChat/QQ account, licence
+plate, full name with a form of address, door-level address and unmasked submitter name,
+quoting it masked and suggesting a masked form.
+
+A record may list reviewed `privacy_exceptions` ({field, reason}): findings in that field are
+not errors but one warning per exception, so every exception shows in the check output. The
+community's public `contact.phone` is never scanned, and the same number elsewhere in that
+community's records is not reported.
+
+`scan_text` is the detector on one text; it knows nothing of records and is what tests call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+import yaml
+
+from . import schema
+from .schema import FieldSpec
+
+if TYPE_CHECKING:  # validate imports this module
+    from .problems import Problems
+    from .validate import Record
+
+WORDS_FILE = Path(__file__).with_name("privacy_words.yaml")
+TEXT_TYPES = ("string", "markdown")
+SUBMITTER_DISPLAY = ("submitter", "display")
+EXCEPTIONS_FIELD = "privacy_exceptions"
+
+# -- numbers ------------------------------------------------------------------------------
+
+# A run of digits, single separators allowed between them: 138 1234 5678, 028-8765 4321,
+# +86 138..., (028)87654321, 5101...123X. Each run is classified as a whole by its digits.
+NUMBER_RUN = re.compile(
+    r"(?<![\d.])(?:\+\s?)?(?:\(\d{2,4}\)\s?)?\d(?:(?:\s?[-–—]\s?|[ \u3000])?\d)*(?:[Xx](?![A-Za-z0-9]))?",
+    re.ASCII,
+)
+# Number detectors run only on texts with 7 digits or more (counted with `match`, anchored, so
+# a long text without digits is read once).
+SEVEN_DIGITS = re.compile(r"(?:\D*\d){7}", re.ASCII)
+MOBILE = re.compile(r"1[3-9]\d{9}", re.ASCII)
+# 0 + area code (010, 02x, 0xxx) + a local number of 7-8 digits not starting with 0 or 1.
+LANDLINE = re.compile(r"0(?:10|2\d|[3-9]\d{2})[2-9]\d{6,7}", re.ASCII)
+LOCAL_NUMBER = re.compile(r"[2-9]\d{6,7}", re.ASCII)
+# A bare local number counts only right after words that say phone: 电话 8765 4321, 座机：87654321.
+PHONE_CONTEXT = re.compile(r"(?:电话|手机|座机|固话|致电|拨打|来电|热线|联系|号码|tel|phone|☎|📞)\D{0,3}$", re.IGNORECASE)
+COUNTED = re.compile(r"\s*(?:元|万|亿|人|户|名|个|次|米|平|㎡|m)")
+PROVINCE_CODES = {
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+    "65", "71", "81", "82",
+}
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+
+# -- other patterns -----------------------------------------------------------------------
+
+EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9][A-Za-z0-9._%+-]*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
+# An account given as a contact: 微信号 abc123, 微信：abc123, VX abc123, QQ 12345678, QQ号…
+# 微信公众号, 微信群 and QQ群 do not match: the id must follow the keyword directly.
+IM_ACCOUNT = re.compile(
+    r"(?<![A-Za-z])(微信|[Vv][Xx]|[Vv]信|[Ww]e[Cc]hat|[Qq]{2}|扣扣)\s*(?:号码?|ID|id)?\s*(?:[:：是为]\s*)?"
+    r"([A-Za-z][A-Za-z0-9_-]{5,19}|[1-9]\d{4,11})(?![A-Za-z0-9_-])"
+)
+PLATE = re.compile(
+    r"(?<![A-Za-z0-9])([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼])([A-HJ-NP-Z])"
+    r"[·•・. -]?([A-HJ-NP-Z0-9]{5,6})(?![A-Za-z0-9])"
+)
+_N = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
+# After a room number: not a count, an amount, a date or another number (3栋 150户 is no door).
+_ROOM_END = r"(?:室|号房?|房|(?!\s*[\d户人名个位次辆套间层级年月日元万亿米平㎡%栋幢楼号余多左约台部件处条张株棵盏吨场期:：./-]))"
+# Building (+ unit) + room: 3栋2单元501室, 3幢2单元501, 5号楼302室, A座1203.
+ADDRESS = re.compile(
+    rf"(?P<head>(?:{_N}|[A-Za-z])\s*(?:栋|幢|号楼|座)\s*(?:{_N}\s*单元)?)\s*(?P<room>\d{{3,4}})(?P<tail>{_ROOM_END})"
+)
+# Unit + room or street number + room, with 室 written: 2单元501室, 幸福路12号302室.
+ADDRESS_ROOM = re.compile(rf"(?P<head>{_N}\s*单元|\d{{1,4}}号)\s*(?P<room>\d{{3,4}})(?P<tail>室|房)")
+# 2-1-302 or 3栋2-1-302 where the words around say it is an address (not 2024-03-05).
+DASHED_ADDRESS = re.compile(
+    rf"(?<![\d./:-])(?P<head>(?:{_N}\s*(?:栋|幢|号楼))?)(?P<building>\d{{1,2}})-(?P<unit>\d{{1,2}})-(?P<room>\d{{3,4}})(?![\d-])(?P<tail>室|号|房|户)?"
+)
+# 2栋1-302: building, then unit-room.
+DASHED_SHORT = re.compile(rf"(?P<head>{_N}\s*(?:栋|幢|号楼))\s*(?P<unit>\d{{1,2}})-(?P<room>\d{{3,4}})(?![\d-])")
+ADDRESS_CONTEXT = re.compile(r"栋|幢|号楼|单元|小区|院|住|家|户|门牌|地址|业主|楼")
+ADDRESS_HINT = re.compile(r"[\dA-Za-z一二三四五六七八九十]\s*(?:栋|幢|号楼|座|单元)|\d-\d|\d号\s*\d")
+FUNCTION_WORDS = set("向于连经管谢")  # surnames that are also words met before a name
+MASKED_MARKS = set("*＊×xX某○〇")
+CJK = re.compile(r"[\u4e00-\u9fff]+")
+# One look decides what runs: a text without a digit, a Latin letter or @ (most of them) can only
+# hold a name. Full-width １３８… and ＱＱ are read as their half-width forms.
+CONTACT_HINT = re.compile(r"[0-9A-Za-z@\uff10-\uff19\uff20-\uff3a\uff41-\uff5a]")
+FULL_WIDTH = re.compile(r"[\uff10-\uff19\uff20-\uff3a\uff41-\uff5a]")
+TO_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+LATIN = re.compile(r"[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of personal information in a text: where, what kind, how to show it masked."""
+
+    code: str  # privacy-mobile, privacy-person-name, ...
+    start: int
+    end: int
+    found: str  # the text as quoted back in a message: masked, never the full value
+    masked: str  # the suggested replacement
+
+    def __repr__(self) -> str:
+        return f"Finding({self.code!r}, {self.found!r} -> {self.masked!r})"
+
+
+# -- word lists ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Words:
+    surnames: frozenset[str]
+    compound_surnames: frozenset[str]
+    given: frozenset[str]
+    given_first_only: frozenset[str]
+    roles: tuple[str, ...]  # forms of address and roles, longest first
+    not_names: frozenset[str]
+    role_pattern: re.Pattern
+
+
+def _load_words() -> _Words:
+    raw = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    chars = lambda text: frozenset(re.sub(r"\s", "", text))  # noqa: E731 - folded YAML adds spaces
+    roles = tuple(sorted(set(raw["forms_of_address"]) | set(raw["roles"]), key=len, reverse=True))
+    return _Words(
+        surnames=chars(raw["surnames"]),
+        compound_surnames=frozenset(raw["compound_surnames"]),
+        given=chars(raw["given_name_characters"]) - {"大", "小"},
+        given_first_only=frozenset("大小"),
+        roles=roles,
+        not_names=frozenset(raw["not_names"]),
+        role_pattern=re.compile("|".join(map(re.escape, roles))),
+    )
+
+
+WORDS = _load_words()
+ROLE = WORDS.role_pattern
+
+# -- the detectors ------------------------------------------------------------------------
+
+
+def scan_text(text: str, public_numbers: frozenset[str] = frozenset(), names: bool = True) -> list[Finding]:
+    """Every piece of personal information in `text`, in order; overlaps keep the first found.
+
+    `public_numbers` are digit strings that may appear (the community's contact phone);
+    `names=False` skips the name detector (for a field that is itself a name).
+    """
+    findings: list[Finding] = []
+    if CONTACT_HINT.search(text):
+        if FULL_WIDTH.search(text):
+            text = text.translate(TO_HALF_WIDTH)  # one character for one: offsets stay
+        findings = _contacts(text, public_numbers)
+    if names and ROLE.search(text):
+        findings += _names(text)
+    return _without_overlaps(findings) if len(findings) > 1 else findings
+
+
+def _contacts(text: str, public_numbers: frozenset[str]) -> list[Finding]:
+    """Numbers first, then the rest: the most specific detector wins an overlap."""
+    findings: list[Finding] = []
+    if SEVEN_DIGITS.match(text):
+        findings += _numbers(text, public_numbers)
+    latin = LATIN.search(text) is not None
+    if latin and "@" in text:
+        findings += _emails(text)
+    if latin or "微信" in text or "扣扣" in text:
+        findings += _im_accounts(text)
+    if latin:
+        findings += _plates(text)
+    if ADDRESS_HINT.search(text):
+        findings += _addresses(text)
+    return findings
+
+
+def _without_overlaps(findings: list[Finding]) -> list[Finding]:
+    """Detectors run most specific first; a later finding inside an earlier one is dropped."""
+    kept: list[Finding] = []
+    for finding in findings:
+        if all(finding.end <= k.start or finding.start >= k.end for k in kept):
+            kept.append(finding)
+    return sorted(kept, key=lambda f: f.start)
+
+
+def _numbers(text: str, public_numbers: frozenset[str]) -> list[Finding]:
+    findings = []
+    for run in NUMBER_RUN.finditer(text):
+        raw = run.group()
+        if sum(c.isdigit() for c in raw) < 7:
+            continue
+        finding = _classify_number(raw, run.start(), text, public_numbers)
+        if finding:
+            findings.append(finding)
+        else:  # two numbers written side by side: 2024 13812345678
+            findings += _number_chunks(raw, run.start(), text, public_numbers)
+    return findings
+
+
+def _number_chunks(raw: str, offset: int, text: str, public_numbers: frozenset[str]) -> list[Finding]:
+    chunks = [(m.start(), m.end()) for m in re.finditer(r"\S+", raw)]
+    findings: list[Finding] = []
+    i = 0
+    while i < len(chunks) and len(chunks) > 1:
+        for j in range(len(chunks), i, -1):
+            if (i, j) == (0, len(chunks)):
+                continue
+            start, end = chunks[i][0], chunks[j - 1][1]
+            finding = _classify_number(raw[start:end], offset + start, text, public_numbers)
+            if finding:
+                findings.append(finding)
+                i = j
+                break
+        else:
+            i += 1
+    return findings
+
+
+def _classify_number(raw: str, start: int, text: str, public_numbers: frozenset[str]) -> Finding | None:
+    digits = re.sub(r"[^\dXx]", "", raw).upper()
+    end = start + len(raw)
+    national = digits
+    if raw.startswith("+") and digits.startswith("86"):
+        national = digits[2:]
+    elif digits.startswith("0086"):
+        national = digits[4:]
+    if digits.endswith("X"):
+        if len(digits) == 18 and _is_id18(digits):
+            return Finding("privacy-id-number", start, end, _mask(digits, 3, 4), "****" + digits[-4:])
+        return None
+    if _is_public(national, public_numbers):
+        return None
+    mobile = national[1:] if national[:1] == "0" else national  # 0 dialled before a mobile
+    if MOBILE.fullmatch(mobile):
+        return Finding("privacy-mobile", start, end, *_twice(_mask(mobile, 3, 4)))
+    area = re.match(r"\s*\((\d{2,4})\)", raw.lstrip("+"))
+    if LANDLINE.fullmatch(national) or (area and LOCAL_NUMBER.fullmatch(national[len(area.group(1)):])):
+        code = area.group(1) if area else national[:3] if national[1] in "12" else national[:4]
+        return Finding("privacy-landline", start, end, *_twice(f"{code}-" + _mask(national[len(code):], 0, 4)))
+    if len(digits) == 18 and _is_id18(digits) or len(digits) == 15 and _is_id15(digits):
+        return Finding("privacy-id-number", start, end, _mask(digits, 3, 4), "****" + digits[-4:])
+    if 16 <= len(digits) <= 19 and digits[0] in "345689" and _luhn(digits):
+        return Finding("privacy-bank-card", start, end, _mask(digits, 4, 4), "****" + digits[-4:])
+    if LOCAL_NUMBER.fullmatch(digits) and PHONE_CONTEXT.search(text[max(0, start - 12):start]) and not COUNTED.match(text, end):
+        return Finding("privacy-landline", start, end, *_twice(_mask(digits, 0, 4)))
+    return None
+
+
+def _is_public(number: str, public_numbers: frozenset[str]) -> bool:
+    """The community's contact phone, also when written with or without its area code."""
+    return any(
+        number == public or len(min(number, public, key=len)) >= 7 and (public.endswith(number) or number.endswith(public))
+        for public in public_numbers
+    )
+
+
+def _is_id18(digits: str) -> bool:
+    if digits[:2] not in PROVINCE_CODES or not digits[:17].isdigit() or not _is_birth_date(digits[6:14]):
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:17], ID_WEIGHTS))
+    return ID_CHECK[total % 11] == digits[17]
+
+
+def _is_id15(digits: str) -> bool:
+    """Old 15-digit ids (before 1999): region, YYMMDD of a 19xx birth, 3-digit sequence."""
+    return digits.isdigit() and digits[:2] in PROVINCE_CODES and _is_birth_date("19" + digits[6:12])
+
+
+def _is_birth_date(text: str) -> bool:
+    try:
+        day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return False
+    return dt.date(1900, 1, 1) <= day <= dt.date.today()
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _mask(text: str, keep_start: int, keep_end: int) -> str:
+    hidden = len(text) - keep_start - keep_end
+    return text[:keep_start] + "*" * hidden + text[len(text) - keep_end:] if hidden > 0 else "*" * len(text)
+
+
+def _twice(masked: str) -> tuple[str, str]:
+    """Quoted and suggested forms are the same masked text."""
+    return masked, masked
+
+
+def _emails(text: str) -> list[Finding]:
+    return [
+        Finding("privacy-email", m.start(), m.end(), *_twice(f"{m.group(1)[0]}***@{m.group(2)}"))
+        for m in EMAIL.finditer(text)
+    ]
+
+
+def _im_accounts(text: str) -> list[Finding]:
+    findings = []
+    for m in IM_ACCOUNT.finditer(text):
+        keyword, account = m.group(1), m.group(2)
+        if keyword.lower() == "qq" and not account.isdigit():
+            continue
+        shown = f"{keyword} {account[0]}***{account[-1]}"
+        findings.append(Finding("privacy-im-account", m.start(), m.end(), shown, shown))
+    return findings
+
+
+def _plates(text: str) -> list[Finding]:
+    findings = []
+    for m in PLATE.finditer(text):
+        body = m.group(3)
+        digits = sum(c.isdigit() for c in body)
+        if len(body) == 5 and digits < 3:
+            continue
+        if len(body) == 6 and not (body[0] in "DF" and digits >= 4 or body[-1] in "DF" and body[:-1].isdigit()):
+            continue
+        masked = m.group(1) + m.group(2) + _mask(body, 0, 2)
+        findings.append(Finding("privacy-plate", m.start(), m.end(), masked, masked))
+    return findings
+
+
+def _addresses(text: str) -> list[Finding]:
+    findings = []
+    for pattern in (ADDRESS, ADDRESS_ROOM):
+        for m in pattern.finditer(text):
+            head = re.sub(r"\s", "", m.group("head"))
+            found = head + "*" * len(m.group("room")) + m.group("tail")
+            findings.append(Finding("privacy-address", m.start(), m.end(), found, head))
+    for m in DASHED_ADDRESS.finditer(text):
+        head = re.sub(r"\s", "", m.group("head"))
+        before = text[max(0, m.start() - 8):m.start()]
+        if not (head or m.group("tail") or ADDRESS_CONTEXT.search(before)):
+            continue
+        building = head or f"{m.group('building')}栋"
+        found = f"{head}{m.group('building')}-{m.group('unit')}-" + "*" * len(m.group("room")) + (m.group("tail") or "")
+        findings.append(Finding("privacy-address", m.start(), m.end(), found, f"{building}{m.group('unit')}单元"))
+    for m in DASHED_SHORT.finditer(text):
+        head = re.sub(r"\s", "", m.group("head"))
+        found = f"{head}{m.group('unit')}-" + "*" * len(m.group("room"))
+        findings.append(Finding("privacy-address", m.start(), m.end(), found, f"{head}{m.group('unit')}单元"))
+    return findings
+
+
+def _names(text: str) -> list[Finding]:
+    """A surname and a given name right before a form of address or a role: 张建国先生."""
+    words = WORDS
+    findings = []
+    for role in ROLE.finditer(text):
+        name = _name_before(text, role.start())
+        if name:
+            surname, given = name
+            start = role.start() - len(surname) - len(given)
+            findings.append(Finding(
+                "privacy-person-name", start, role.end(),
+                surname + "*" * len(given) + role.group(), surname + role.group(),
+            ))
+    return findings
+
+
+def _name_before(text: str, end: int) -> tuple[str, str] | None:
+    """(surname, given name) ending at `end`, or None; two-character given names first."""
+    words = WORDS
+    for size in (2, 1):
+        given = text[max(0, end - size):end]
+        if len(given) < size or not _is_given_name(given):
+            continue
+        for surname_size in (2, 1):
+            surname = text[max(0, end - size - surname_size):end - size]
+            if len(surname) < surname_size:
+                continue
+            if surname_size == 2 and surname not in words.compound_surnames:
+                continue
+            if surname_size == 1 and surname not in words.surnames:
+                continue
+            if _is_ordinary_word(surname, given):
+                continue
+            return surname, given
+    return None
+
+
+def _is_given_name(given: str) -> bool:
+    words = WORDS
+    if given[-1] not in words.given:
+        return False
+    return len(given) == 1 or given[0] in words.given or given[0] in words.given_first_only
+
+
+def _is_ordinary_word(surname: str, given: str) -> bool:
+    """关爱 + 老人, 向 + 王 + 师傅 (向王师傅反映), 王家 + 大爷: not a full name."""
+    words = WORDS
+    if surname + given in words.not_names or surname + given[0] in words.not_names:
+        return True
+    # a word like 向 (to) before a surname: 向王师傅, 向林建国书记 are 王师傅, 林建国书记
+    if surname in FUNCTION_WORDS and given[0] in words.surnames:
+        return True
+    return given == "家"  # 王家大爷: the Wangs' grandfather
+
+
+def unmasked_display(display: str) -> Finding | None:
+    """A submitter's display name that shows a name in full: 李华, 李建华, 李华先生."""
+    words = WORDS
+    text = display.strip()
+    if not text or MASKED_MARKS & set(text) or not CJK.fullmatch(text):
+        return None
+    role = next((r for r in words.roles if text.endswith(r) and len(text) > len(r)), "")
+    core = text[: len(text) - len(role)]
+    for surname_size in (2, 1):
+        surname, given = core[:surname_size], core[surname_size:]
+        known = surname in words.compound_surnames if surname_size == 2 else surname in words.surnames
+        if known and 1 <= len(given) <= 2 and surname + given not in words.not_names:
+            masked = surname + "*" * len(given) + role
+            return Finding("privacy-unmasked-submitter", 0, len(text), masked, masked)
+    return None
+
+
+# -- records ------------------------------------------------------------------------------
+
+
+def field_name(path: tuple) -> str:
+    """`steps[2].note` from ("steps", 1, "note"): list items count from 1, as in messages."""
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+# A plan says where a kind's text can be: key -> TEXT, LABELS, or a plan for an object, or
+# (LIST, what each item is). Fields that hold no text (ids, dates, counts) are not in it.
+TEXT, LABELS, LIST = "text", "labels", "list"
+
+
+@functools.cache
+def _plan(kind: str) -> dict:
+    return _plan_of(schema.record_schema(kind).fields)
+
+
+def _plan_of(fields: dict[str, FieldSpec]) -> dict:
+    plan = {}
+    for key, spec in fields.items():
+        node = _node_of(spec)
+        if node and key != EXCEPTIONS_FIELD:  # reviewers' notes, never published
+            plan[key] = node
+    return plan
+
+
+def _node_of(spec: FieldSpec) -> Any:
+    if spec.type in TEXT_TYPES:
+        return TEXT
+    if spec.type == "labels":
+        return LABELS
+    if spec.type == "object":
+        return _plan_of(spec.fields) or None
+    if spec.type == "list" and spec.items is not None:
+        item = _node_of(spec.items)
+        return (LIST, item) if item else None
+    return None
+
+
+def record_texts(record: Record) -> list[tuple[tuple, str]]:
+    """(path, text) of every free-text value of a record."""
+    out: list[tuple[tuple, str]] = []
+    _collect(record.data, _plan(record.kind), (), out)
+    return out
+
+
+def _collect(data: dict, plan: dict, path: tuple, out: list) -> None:
+    for key, node in plan.items():
+        value = data.get(key)
+        if value is None:
+            continue
+        if node is TEXT:
+            if isinstance(value, str):
+                out.append(((*path, key), value))
+        else:
+            _collect_value(value, node, (*path, key), out)
+
+
+def _collect_value(value: Any, node: Any, path: tuple, out: list) -> None:
+    if node is TEXT:
+        if isinstance(value, str):
+            out.append((path, value))
+    elif node is LABELS:
+        if isinstance(value, dict):
+            out.extend(((*path, key), text) for key, text in value.items() if isinstance(text, str))
+    elif isinstance(node, dict):
+        if isinstance(value, dict):
+            _collect(value, node, path, out)
+    elif isinstance(value, list):  # (LIST, item node)
+        for index, item in enumerate(value):
+            _collect_value(item, node[1], (*path, index), out)
+
+
+def _public_numbers(records: list[Record]) -> dict[str | None, frozenset[str]]:
+    """Each community's contact phone, as digits without a country code."""
+    numbers: dict[str | None, frozenset[str]] = {}
+    for record in records:
+        phone = (record.data.get("contact") or {}).get("phone") if record.kind == "community" else None
+        if isinstance(phone, str):
+            digits = re.sub(r"\D", "", phone)
+            digits = digits[2:] if phone.strip().startswith("+86") else digits[4:] if digits.startswith("0086") else digits
+            if digits:
+                numbers[record.community] = frozenset({digits})
+    return numbers
+
+
+def _exceptions(record: Record) -> list[tuple[int, str, str]]:
+    """(index, field, reason) of each well-formed privacy exception of a record."""
+    items = record.data.get(EXCEPTIONS_FIELD) or []
+    return [
+        (index, re.sub(r"\s", "", item["field"]), item["reason"])
+        for index, item in enumerate(items)
+        if isinstance(item, dict) and isinstance(item.get("field"), str) and isinstance(item.get("reason"), str)
+    ]
+
+
+def _covers(exception: str, name: str) -> bool:
+    """An exception names a field (`steps[2].note`) or a whole item around it (`steps[2]`)."""
+    return name == exception or name.startswith(exception) and name[len(exception)] in ".["
+
+
+def check_record(record: Record, problems: Problems, public_numbers: frozenset[str] = frozenset()) -> None:
+    """Report the personal information of one record; its exceptions turn errors into warnings."""
+    exceptions = _exceptions(record)
+    suppressed = [0] * len(exceptions)
+    for path, text in record_texts(record):
+        is_display = path == SUBMITTER_DISPLAY
+        findings = scan_text(text, public_numbers, names=not is_display)
+        if is_display:
+            display = unmasked_display(text)
+            findings = ([display] if display else []) + findings
+        if not findings:
+            continue
+        name = field_name(path)
+        covering = [i for i, (_, field, _) in enumerate(exceptions) if _covers(field, name)]
+        if covering:
+            for i in covering:
+                suppressed[i] += len(findings)
+            continue
+        seen: set[tuple[str, str]] = set()
+        for finding in findings:
+            if (finding.code, finding.found) not in seen:
+                seen.add((finding.code, finding.found))
+                problems.error(record.at(*path), finding.code, field=name, found=finding.found, masked=finding.masked)
+    for (index, field, reason), count in zip(exceptions, suppressed):
+        where = record.at(EXCEPTIONS_FIELD, index, "field")
+        if count:
+            problems.warning(where, "privacy-exception", field=field, reason=reason, count=count)
+        else:
+            problems.warning(where, "privacy-exception-unused", field=field)
+
+
+def check_privacy(records: list[Record], problems: Problems) -> None:
+    """Scan every free-text value of every record for personal information (see the module doc)."""
+    public = _public_numbers(records)
+    for record in records:
+        if record.kind == "board":
+            continue
+        check_record(record, problems, public.get(record.community, frozenset()))

@@ -1,0 +1,289 @@
+"""Pages of the site as ready HTML, from the model, through jinja2 templates.
+
+Each page is written as a Markdown file whose body is one HTML block, with its title and
+settings in front matter. The MkDocs plugin hands the HTML to the theme without running
+Markdown (fast); any engine that reads such a docs folder renders the same page without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown as markdown_lib
+import nh3
+import yaml
+from markupsafe import Markup
+
+from . import charts, metrics, schema
+from .model import PRIORITY_ORDER, BoardModel, Community, Meeting, Project, Status, Suggestion
+
+TEMPLATES = Path(__file__).with_name("templates")
+ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre", "h3", "h4", "hr"}
+PHOTO_WIDTHS = (480, 960)  # phone and double-density copies
+STATUS_ORDER = [Status.IN_PROGRESS, Status.AWAITING_SCORE, Status.NEW, Status.CLOSED, Status.REFERRED, Status.DECLINED, Status.DUPLICATE]
+
+
+@dataclass
+class Page:
+    """One generated page: where it lives, its words for the browser tab, its HTML."""
+
+    path: str  # URL path below the site root, "" or ending in "/"
+    title: str
+    description: str
+    body: str
+    searchable: bool = False
+
+    @property
+    def src_uri(self) -> str:
+        return f"{self.path}index.md"
+
+    def markdown(self) -> str:
+        meta: dict[str, Any] = {
+            "title": self.title,
+            "description": self.description,
+            "hide": ["navigation", "toc"] if self.path else ["toc"],
+            "generator": "ailin",
+        }
+        if not self.searchable:
+            meta["search"] = {"exclude": True}
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+        return f"---\n{front}---\n\n{self.body}\n"
+
+
+@dataclass
+class Asset:
+    path: str
+    content: bytes
+
+
+@dataclass
+class Site:
+    pages: list[Page] = field(default_factory=list)
+    assets: list[Asset] = field(default_factory=list)
+
+
+@functools.cache
+def _strings() -> dict[str, dict[str, str]]:
+    return yaml.safe_load((TEMPLATES / "strings.yaml").read_text(encoding="utf-8"))
+
+
+class _Markdown:
+    """Markdown for the fields that allow it, sanitized: no scripts, no images, http(s) links only."""
+
+    def __init__(self) -> None:
+        self._md = markdown_lib.Markdown(extensions=["sane_lists"])
+
+    def __call__(self, text: str | None) -> Markup:
+        if not text:
+            return Markup("")
+        html = self._md.reset().convert(text)
+        return Markup(nh3.clean(
+            html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
+            url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow",
+        ))
+
+
+def format_date(value: dt.date | None, language: str) -> str:
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日" if language == "zh" else value.strftime("%-d %b %Y")
+
+
+def format_number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+
+
+class Renderer:
+    """Renders every page of a board; one instance per build."""
+
+    def __init__(self, board: BoardModel):
+        self.board = board
+        self.language = board.language
+        self.md = _Markdown()
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(
+            date=lambda d: format_date(d, self.language),
+            num=format_number,
+            md=self.md,
+        )
+        self.env.globals.update(
+            t=self.t, label=self.label, board=board, Status=Status, lang=self.language,
+            priorities=PRIORITY_ORDER, photo_path=photo_path,
+        )
+
+    # -- words ------------------------------------------------------------------------------
+
+    def t(self, key: str, **args: Any) -> str:
+        text = _strings()[key][self.language]
+        return text.format(**args) if args else text
+
+    def label(self, vocabulary: str, key: str | None) -> str:
+        if key is None:
+            return ""
+        if vocabulary == "category":
+            return self.board.categories.label(key, self.language)
+        if vocabulary == "funding_source":
+            return self.board.funding_sources.label(key, self.language)
+        return schema.vocabulary(vocabulary).label(key, self.language)
+
+    # -- pages ------------------------------------------------------------------------------
+
+    def _page(self, template: str, path: str, title: str, description: str, searchable: bool = False, **context: Any) -> Page:
+        def href(target: str) -> str:
+            """A link from this page to another site path, relative so the site works anywhere."""
+            relative = posixpath.relpath(target or ".", path or ".")
+            return "./" if relative == "." else relative + ("/" if target.endswith("/") or not target else "")
+
+        html = self.env.get_template(template).render(href=href, page_path=path, **context)
+        body = "\n".join(line for line in html.splitlines() if line.strip())  # one HTML block, no blank lines
+        return Page(path=path, title=title, description=description, body=body, searchable=searchable)
+
+    def render_index(self) -> Page:
+        board = self.board
+        figures = metrics.compute(board.suggestions.values())
+        per_community = {c: metrics.compute(board.suggestions_of(c)) for c in board.communities}
+        description = self.t("board_figures") + f" · {self.t('received_count')} {figures.received} · {self.t('closure')} {figures.closure.percent}"
+        return self._page(
+            "index.html", "", board.title, description, searchable=True,
+            figures=figures, per_community=per_community, latest=self._latest(board.suggestions.values(), board.meetings.values(), board.projects.values()),
+        )
+
+    def render_community(self, community: Community) -> Page:
+        board = self.board
+        suggestions = board.suggestions_of(community.id)
+        projects = board.projects_of(community.id)
+        meetings = sorted(board.meetings_of(community.id), key=lambda m: (m.date, m.id), reverse=True)
+        figures = metrics.compute(suggestions)
+        groups = metrics.by_status(suggestions)
+        status_rows = [(s.label(self.language), len(groups[s]), s.value) for s in STATUS_ORDER]
+        on_time_rows = [
+            (self.label("priority", key), on, late, key) for key, on, late in metrics.on_time_by_priority(suggestions)
+        ]
+        empty = self.t("no_data")
+        chart_svgs = {
+            "status": charts.status_breakdown(status_rows, self.t("chart_status"), empty_text=empty),
+            "monthly": charts.monthly_received_closed(
+                metrics.monthly(suggestions), self.t("chart_monthly"), self.t("received_short"), self.t("closed_short"),
+                month_format=self.t("month_format"), empty_text=empty),
+            "on_time": charts.on_time_by_priority(
+                on_time_rows, self.t("chart_on_time"), self.t("on_time_short"), self.t("late_short"),
+                none_text=self.t("none"), empty_text=empty),
+        }
+        whitelist = [s for s in groups[Status.CLOSED] if s.decision in ("adopted", "partially_adopted", None)]
+        follow_up = [s for s in suggestions if s.status is Status.AWAITING_SCORE or (s.status is Status.IN_PROGRESS and s.step_date("act"))]
+        title = f"{community.name} · {board.title}"
+        description = f"{community.street} {community.name} · {self.t('received_count')} {figures.received} · {self.t('closure')} {figures.closure.percent} · {self.t('satisfaction')} {figures.satisfaction.percent}"
+        return self._page(
+            "community.html", f"c/{community.id}/", title, description, searchable=True,
+            community=community, figures=figures, groups=groups, status_order=STATUS_ORDER, charts=chart_svgs,
+            whitelist=whitelist, follow_up=sorted(follow_up, key=lambda s: s.id), meetings=meetings, projects=projects,
+            output_totals=metrics.output_totals(projects),
+            latest=self._latest(suggestions, meetings, projects, limit=5),
+            resolution_count=sum(len(m.resolutions) for m in meetings),
+        )
+
+    def render_suggestion(self, s: Suggestion) -> Page:
+        community = self.board.communities[s.community]
+        status = s.status.label(self.language)
+        title = f"{community.name} · {self.t('suggestion')} {s.id} · {status}"
+        description = f"{s.title} · {status}"
+        steps = {step.step: step for step in s.steps}
+        return self._page(
+            "suggestion.html", f"c/{s.community}/s/{s.id}/", title, description,
+            s=s, community=community, steps=steps, step_order=list(schema.vocabulary("step").terms),
+            meetings=self.board.meetings_for(s), resolutions=self.board.resolutions_for(s),
+            projects=self.board.projects_for(s), duplicates=self.board.duplicates_of(s),
+        )
+
+    def render_meeting(self, m: Meeting) -> Page:
+        community = self.board.communities[m.community]
+        title = f"{community.name} · {m.display_title(self.language)}"
+        return self._page(
+            "meeting.html", f"c/{m.community}/m/{m.id}/", title, f"{format_date(m.date, self.language)} · {m.place}",
+            m=m, community=community, agenda=self.board.suggestions_for_meeting(m),
+        )
+
+    def render_project(self, p: Project) -> Page:
+        community = self.board.communities[p.community]
+        status = self.label("project_status", p.status)
+        title = f"{community.name} · {self.t('project')} {p.title} · {status}"
+        outputs = "、".join(f"{o.label} {format_number(o.quantity)}{o.unit}" for o in p.outputs)
+        return self._page(
+            "project.html", f"c/{p.community}/p/{p.id}/", title, outputs or p.title,
+            p=p, community=community, suggestions=self.board.suggestions_for_project(p),
+            resolution=self.board.resolution(p.resolution),
+        )
+
+    def _latest(self, suggestions, meetings, projects, limit: int = 10) -> list[dict[str, Any]]:
+        """The newest events: a step reached, a meeting held, a project started or completed."""
+        events = []
+        for s in suggestions:
+            if s.steps:
+                last = s.steps[-1]
+                events.append({"date": last.date, "kind": "suggestion", "record": s, "what": self.label("step", last.step)})
+            else:
+                events.append({"date": s.received, "kind": "suggestion", "record": s, "what": self.t("received_short")})
+        for m in meetings:
+            events.append({"date": m.date, "kind": "meeting", "record": m, "what": self.label("meeting_kind", m.kind)})
+        for p in projects:
+            date = p.completed or p.started
+            if date:
+                events.append({"date": date, "kind": "project", "record": p, "what": self.label("project_status", p.status)})
+        events.sort(key=lambda e: (e["date"], e["record"].id), reverse=True)
+        return events[:limit]
+
+    def render_all(self) -> Site:
+        site = Site()
+        site.pages.append(self.render_index())
+        for community in self.board.communities.values():
+            site.pages.append(self.render_community(community))
+        for s in self.board.suggestions.values():
+            site.pages.append(self.render_suggestion(s))
+        for m in self.board.meetings.values():
+            site.pages.append(self.render_meeting(m))
+        for p in self.board.projects.values():
+            site.pages.append(self.render_project(p))
+        return site
+
+
+def photo_copies(board: BoardModel, content_root: Path) -> list[Asset]:
+    """Resized JPEG copies of every project photo: phones never download the camera original."""
+    from PIL import Image, ImageOps
+
+    assets = []
+    for project in board.projects.values():
+        for photo in project.photos:
+            source = content_root / "communities" / project.community / "media" / photo["file"]
+            with Image.open(source) as image:
+                image = ImageOps.exif_transpose(image).convert("RGB")
+                for width in PHOTO_WIDTHS:
+                    copy = image.copy()
+                    copy.thumbnail((width, width * 4))
+                    buffer = io.BytesIO()
+                    copy.save(buffer, "JPEG", quality=78, optimize=True, progressive=True)
+                    assets.append(Asset(photo_path(project, photo["file"], width), buffer.getvalue()))
+    return assets
+
+
+def photo_path(project: Project, file: str, width: int) -> str:
+    stem = Path(file).with_suffix("").as_posix()
+    return f"c/{project.community}/media/{stem}-{width}.jpg"
+
+
+def render_site(board: BoardModel, content_root: Path) -> Site:
+    site = Renderer(board).render_all()
+    site.assets.extend(photo_copies(board, content_root))
+    return site

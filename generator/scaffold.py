@@ -1,0 +1,89 @@
+"""`ailin new`: a commented record template in the right place, written from the schemas.
+
+Every field's help text becomes a comment above it; required fields are left for the volunteer
+to fill (`ailin check` names each one still empty), optional ones are commented out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from . import schema
+from .schema import FieldSpec
+
+KINDS = ("suggestion", "meeting", "project", "community")
+FOLDERS = {"suggestion": "suggestions", "meeting": "meetings", "project": "projects"}
+
+
+def next_id(folder: Path, community: str, kind: str, today: dt.date) -> str:
+    """The next free id in the folder's own numbering (jt-2024-012 -> jt-2024-013)."""
+    taken = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    numbered = [m for m in (re.fullmatch(r"(.*?)(\d+)", stem) for stem in taken) if m]
+    if numbered:
+        prefix, number = numbered[-1].group(1), numbered[-1].group(2)
+        candidate = f"{prefix}{int(number) + 1:0{len(number)}d}"
+        if candidate not in taken:
+            return candidate
+    marker = {"suggestion": "", "meeting": "m-", "project": "p-"}[kind]
+    return f"{community}-{marker}{today.year}-{len(taken) + 1:03d}"
+
+
+def _placeholder(spec: FieldSpec, today: dt.date) -> str:
+    if spec.type == "date":
+        return today.isoformat()
+    if spec.default is not None:
+        return str(spec.default)
+    return ""
+
+
+def _comment(spec: FieldSpec, indent: str) -> list[str]:
+    lines = [f"{indent}# {spec.help.get('zh', '')}"]
+    if spec.type == "enum":
+        terms = schema.vocabulary(spec.vocabulary).terms.values()
+        lines.append(f"{indent}# 可选：" + "、".join(f"{t.key}（{t.zh}）" for t in terms))
+    return lines
+
+
+def render_template(kind: str, record_id: str, today: dt.date) -> str:
+    """The commented YAML for a new record of `kind`."""
+    record = schema.record_schema(kind)
+    lines = [f"# {record.title['zh']} · {record.title['en']}：字段说明见 docs/fields.md，写完运行 ailin check", ""]
+    for name, spec in record.fields.items():
+        if name == "privacy_exceptions":
+            continue
+        lines += _comment(spec, "")
+        if name == "id":
+            lines.append(f"id: {record_id}")
+        elif spec.required and spec.type not in ("list", "object", "counts"):
+            lines.append(f"{name}: {_placeholder(spec, today)}".rstrip())
+        elif spec.type == "list" and spec.items is not None and spec.items.fields:
+            example = ", ".join(f"{key}: {_placeholder(sub, today)}" for key, sub in spec.items.fields.items())
+            lines += [f"# {name}:", f"#   - {{{example}}}"]
+        elif spec.type == "list":
+            lines.append(f"# {name}: []")
+        elif spec.type in ("counts", "object"):
+            keys = spec.keys or list(spec.fields) or ["residents"]
+            lines.append(f"# {name}: {{" + ", ".join(f"{key}: " for key in keys) + "}")
+        else:
+            lines.append(f"# {name}: {_placeholder(spec, today)}".rstrip())
+        lines.append("")
+    return "\n".join(lines)
+
+
+def new_record(content: Path, kind: str, community: str, record_id: str | None, today: dt.date) -> Path:
+    """Write the template; refuse to overwrite. Returns the new file's path."""
+    community_folder = content / "communities" / community
+    if kind == "community":
+        target = community_folder / "community.yaml"
+        record_id = community
+    else:
+        folder = community_folder / FOLDERS[kind]
+        record_id = record_id or next_id(folder, community, kind, today)
+        target = folder / f"{record_id}.yaml"
+    if target.exists():
+        raise FileExistsError(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render_template(kind, record_id, today), encoding="utf-8")
+    return target

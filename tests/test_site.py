@@ -1,0 +1,136 @@
+"""The site as MkDocs builds it: every page at its URL, safe text, photos, atomic output."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REPO
+from generator.cli import main
+
+CONFIG = str(REPO / "mkdocs.yml")
+HOSTILE_SUMMARY = (
+    "正常文字 <script>alert(1)</script> <img src=x onerror=alert(2)>\n\n"
+    "[点我](javascript:alert(3)) [数据](data:text/html;base64,PHNjcmlwdD4=) "
+    "<a href=\"https://example.org/\" onclick=\"alert(4)\">链接</a> <!-- --><script>alert(5)</script> -->\n"
+)
+
+
+def build(content: Path, output: Path, *extra: str) -> int:
+    return main(["build", "--content", str(content), "--output", str(output), "--config", CONFIG, *extra])
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal board, with hostile Markdown in a summary, built once for this module."""
+    content = tmp_path_factory.mktemp("board") / "content"
+    shutil.copytree(FIXTURES / "minimal", content)
+    suggestion = content / "communities/demo/suggestions/demo-002.yaml"
+    suggestion.write_text(
+        suggestion.read_text(encoding="utf-8") + "summary: |\n" + "".join(f"  {line}\n" for line in HOSTILE_SUMMARY.splitlines()),
+        encoding="utf-8",
+    )
+    site = tmp_path_factory.mktemp("site") / "site"
+    assert build(content, site) == 0
+    return site
+
+
+def test_every_record_has_a_page_at_its_url(demo_site: Path) -> None:
+    for path in ("index.html", "c/demo/index.html", "c/demo/s/demo-001/index.html", "c/demo/s/demo-002/index.html",
+                 "c/demo/m/demo-m-1/index.html", "c/demo/p/demo-lights/index.html", "about/index.html"):
+        assert (demo_site / path).is_file(), path
+
+
+def test_titles_explain_themselves_in_wechat(demo_site: Path) -> None:
+    html = (demo_site / "c/demo/s/demo-001/index.html").read_text(encoding="utf-8")
+    assert "<title>示范社区 · 建议 demo-001 · 待评分 - 测试公示板</title>" in html
+    assert '<meta name="description" content="一号院楼道灯损坏 · 待评分">' in html
+
+
+def test_markdown_fields_are_sanitized(demo_site: Path) -> None:
+    html = (demo_site / "c/demo/s/demo-002/index.html").read_text(encoding="utf-8")
+    body = html[html.index('<div class="ab-page'):]
+    assert "正常文字" in body
+    for forbidden in ("<script>alert", "onerror", "javascript:", "data:text/html", "onclick", "<img"):
+        assert forbidden not in body, forbidden
+    assert '<a href="https://example.org/" rel="noopener noreferrer nofollow">链接</a>' in body
+
+
+def test_photos_get_resized_copies_loaded_lazily(demo_site: Path) -> None:
+    for width in (480, 960):
+        assert (demo_site / f"c/demo/media/lights-after-{width}.jpg").is_file()
+    html = (demo_site / "c/demo/p/demo-lights/index.html").read_text(encoding="utf-8")
+    assert 'src="../../media/lights-after-480.jpg"' in html and 'loading="lazy"' in html
+
+
+def test_record_pages_stay_out_of_navigation_and_search(demo_site: Path) -> None:
+    index = (demo_site / "search/search_index.json").read_text(encoding="utf-8")
+    assert "c/demo/" in index and "c/demo/s/demo-001/" not in index
+    suggestion = (demo_site / "c/demo/s/demo-001/index.html").read_text(encoding="utf-8")
+    assert suggestion.count('class="md-nav__link') < 10
+
+
+def test_no_page_refers_to_another_host(demo_site: Path) -> None:
+    for page in demo_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for marker in ('src="http', "src='http", 'href="//', "fonts.googleapis", "unpkg.com", "api.github.com"):
+            assert marker not in html, f"{page}: {marker}"
+
+
+def test_failed_check_writes_nothing_and_keeps_the_previous_site(board: Path, tmp_path: Path, capsys) -> None:
+    site = tmp_path / "site"
+    assert build(board, site) == 0
+    before = tree_digest(site)
+    (board / "communities/demo/suggestions/demo-002.yaml").write_text("id: demo-002\ntitle: x\n", encoding="utf-8")
+    capsys.readouterr()
+    assert build(board, site) == 1
+    out = capsys.readouterr().out
+    assert "communities/demo/suggestions/demo-002.yaml:1:1: error: 缺少必填字段 received" in out
+    assert out.rstrip().endswith("网站未生成：上次生成的网站保持不变。")
+    assert tree_digest(site) == before
+    assert sorted(p.name for p in site.parent.iterdir()) == ["content", "site"]  # no staging folder left
+
+
+def test_mkdocs_build_strict_works_through_the_plugin(tmp_path: Path) -> None:
+    env = {**os.environ, "AILIN_CONTENT": str(FIXTURES / "minimal")}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", CONFIG, "-d", str(tmp_path / "out")],
+        capture_output=True, text=True, env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out/c/demo/s/demo-001/index.html").is_file()
+
+
+def test_mkdocs_build_with_broken_content_stops_with_file_and_line(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "minimal", content)
+    (content / "communities/demo/meetings/demo-m-1.yaml").write_text("id: demo-m-1\nkind: 党员大会\ndate: 2024-03-04\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", CONFIG, "-d", str(tmp_path / "out")],
+        capture_output=True, text=True, env={**os.environ, "AILIN_CONTENT": str(content)}, cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert "content/communities/demo/meetings/demo-m-1.yaml:2:7: error: kind 不能是 “党员大会”" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_export_writes_pages_any_engine_can_render(board: Path, tmp_path: Path, capsys) -> None:
+    assert main(["export", "--content", ".", str(tmp_path / "docs")]) == 0
+    page = (tmp_path / "docs/c/demo/s/demo-001/index.md").read_text(encoding="utf-8")
+    assert page.startswith("---\ntitle: 示范社区 · 建议 demo-001 · 待评分\n")
+    assert '<div class="ab-page ab-suggestion">' in page and "\n\n<div" in page
+    assert (tmp_path / "docs/c/demo/media/lights-after-480.jpg").is_file()
