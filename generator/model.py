@@ -166,11 +166,18 @@ class Suggestion:
     @property
     def overdue(self) -> bool:
         """Still being handled and past a deadline of its priority, as of the board's date."""
+        return self.overdue_by is not None
+
+    @property
+    def overdue_by(self) -> tuple[str, int] | None:
+        """("close" or "respond", days past that deadline), or None when not overdue."""
         if self.status.is_resolved() or not self.accepted:
-            return False
+            return None
+        if self.as_of > self.close_deadline:
+            return "close", (self.as_of - self.close_deadline).days
         if self.first_response is None and self.as_of > self.respond_deadline:
-            return True
-        return self.as_of > self.close_deadline
+            return "respond", (self.as_of - self.respond_deadline).days
+        return None
 
 
 @dataclass

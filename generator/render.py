@@ -22,6 +22,7 @@ import yaml
 from markupsafe import Markup
 
 from . import charts, metrics, schema
+from .qr import qr_svg
 from .model import PRIORITY_ORDER, BoardModel, Community, Meeting, Project, Status, Suggestion
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -39,6 +40,8 @@ class Page:
     description: str
     body: str
     searchable: bool = False
+    template: str | None = None  # a theme template of site_overrides/, e.g. the bare layout
+    feed: str | None = None  # the Atom feed announced on the page
 
     @property
     def src_uri(self) -> str:
@@ -53,6 +56,10 @@ class Page:
         }
         if not self.searchable:
             meta["search"] = {"exclude": True}
+        if self.template:
+            meta["template"] = self.template
+        if self.feed:
+            meta["feed"] = self.feed
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
         return f"---\n{front}---\n\n{self.body}\n"
 
@@ -141,7 +148,17 @@ class Renderer:
 
     # -- pages ------------------------------------------------------------------------------
 
-    def _page(self, template: str, path: str, title: str, description: str, searchable: bool = False, **context: Any) -> Page:
+    def absolute(self, path: str) -> str | None:
+        """The page's full address, for QR codes and share snippets; None without base_url."""
+        base = self.board.base_url
+        return base.rstrip("/") + "/" + path if base else None
+
+    def qr(self, path: str, title: str) -> Markup | None:
+        url = self.absolute(path)
+        return qr_svg(url, title) if url else None
+
+    def _page(self, template: str, path: str, title: str, description: str, searchable: bool = False,
+              layout: str | None = None, feed: str | None = "feed.xml", **context: Any) -> Page:
         def href(target: str) -> str:
             """A link from this page to another site path, relative so the site works anywhere."""
             relative = posixpath.relpath(target or ".", path or ".")
@@ -149,7 +166,8 @@ class Renderer:
 
         html = self.env.get_template(template).render(href=href, page_path=path, **context)
         body = "\n".join(line for line in html.splitlines() if line.strip())  # one HTML block, no blank lines
-        return Page(path=path, title=title, description=description, body=body, searchable=searchable)
+        return Page(path=path, title=title, description=description, body=body, searchable=searchable,
+                    template=layout, feed=feed)
 
     def render_index(self) -> Page:
         board = self.board
@@ -161,7 +179,7 @@ class Renderer:
             figures=figures, per_community=per_community, latest=self._latest(board.suggestions.values(), board.meetings.values(), board.projects.values()),
         )
 
-    def render_community(self, community: Community) -> Page:
+    def render_community(self, community: Community, embed: bool = False) -> Page:
         board = self.board
         suggestions = board.suggestions_of(community.id)
         projects = board.projects_of(community.id)
@@ -186,8 +204,11 @@ class Renderer:
         follow_up = [s for s in suggestions if s.status is Status.AWAITING_SCORE or (s.status is Status.IN_PROGRESS and s.step_date("act"))]
         title = f"{community.name} · {board.title}"
         description = f"{community.street} {community.name} · {self.t('received_count')} {figures.received} · {self.t('closure')} {figures.closure.percent} · {self.t('satisfaction')} {figures.satisfaction.percent}"
+        home = f"c/{community.id}/"
         return self._page(
-            "community.html", f"c/{community.id}/", title, description, searchable=True,
+            "community.html", home + ("embed/" if embed else ""), title, description, searchable=not embed,
+            layout="bare.html" if embed else None, feed=home + "feed.xml", embed=embed,
+            qr=self.qr(home, community.name), embed_url=self.absolute(home + "embed/"),
             community=community, figures=figures, groups=groups, status_order=STATUS_ORDER, charts=chart_svgs,
             whitelist=whitelist, follow_up=sorted(follow_up, key=lambda s: s.id), meetings=meetings, projects=projects,
             output_totals=metrics.output_totals(projects),
@@ -201,8 +222,9 @@ class Renderer:
         title = f"{community.name} · {self.t('suggestion')} {s.id} · {status}"
         description = f"{s.title} · {status}"
         steps = {step.step: step for step in s.steps}
+        path = f"c/{s.community}/s/{s.id}/"
         return self._page(
-            "suggestion.html", f"c/{s.community}/s/{s.id}/", title, description,
+            "suggestion.html", path, title, description, feed=f"c/{s.community}/feed.xml", qr=self.qr(path, s.title),
             s=s, community=community, steps=steps, step_order=list(schema.vocabulary("step").terms),
             meetings=self.board.meetings_for(s), resolutions=self.board.resolutions_for(s),
             projects=self.board.projects_for(s), duplicates=self.board.duplicates_of(s),
@@ -225,6 +247,19 @@ class Renderer:
             "project.html", f"c/{p.community}/p/{p.id}/", title, outputs or p.title,
             p=p, community=community, suggestions=self.board.suggestions_for_project(p),
             resolution=self.board.resolution(p.resolution),
+        )
+
+    def render_poster(self, community: Community) -> Page:
+        """An A4 notice for the 公示栏: figures, solved items, the next 议事日, the QR code."""
+        suggestions = self.board.suggestions_of(community.id)
+        figures = metrics.compute(suggestions)
+        solved = [s for s in metrics.by_status(suggestions)[Status.CLOSED] if s.decision != "declined"][:6]
+        home = f"c/{community.id}/"
+        return self._page(
+            "poster.html", home + "poster/", f"{community.name} · {self.t('poster')}", self.t("poster_note"),
+            layout="bare.html", feed=None, community=community, figures=figures, solved=solved,
+            next_day=next_deliberation_day(community, self.board.as_of), qr=self.qr(home, community.name),
+            url=self.absolute(home),
         )
 
     def _latest(self, suggestions, meetings, projects, limit: int = 10) -> list[dict[str, Any]]:
@@ -250,6 +285,8 @@ class Renderer:
         site.pages.append(self.render_index())
         for community in self.board.communities.values():
             site.pages.append(self.render_community(community))
+            site.pages.append(self.render_community(community, embed=True))
+            site.pages.append(self.render_poster(community))
         for s in self.board.suggestions.values():
             site.pages.append(self.render_suggestion(s))
         for m in self.board.meetings.values():
@@ -257,6 +294,18 @@ class Renderer:
         for p in self.board.projects.values():
             site.pages.append(self.render_project(p))
         return site
+
+
+def next_deliberation_day(community: Community, after: dt.date) -> dt.date | None:
+    """The first monthly 议事日 after `after`."""
+    day = community.deliberation_day
+    if not day:
+        return None
+    candidate = after.replace(day=day)
+    if candidate <= after:
+        year, month = (after.year + 1, 1) if after.month == 12 else (after.year, after.month + 1)
+        candidate = dt.date(year, month, day)
+    return candidate
 
 
 def photo_copies(board: BoardModel, content_root: Path) -> list[Asset]:

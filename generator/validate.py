@@ -561,7 +561,7 @@ def read_settings(board: Document | None, problems: Problems, language: str) -> 
     today = build_date()
     as_of = data.get("as_of") or today
     if record and as_of > today:
-        problems.error(record.at("as_of"), "date-in-future", field="as_of", date=as_of, as_of=today)
+        problems.error(record.at("as_of"), "as-of-after-today", date=as_of, today=today)
     return Settings(record=record, language=language, as_of=as_of, vocabularies=vocabularies)
 
 
