@@ -12,7 +12,8 @@ from .load import Content, Document, community_folders, iter_documents, load_boa
 from .messages import format_report
 from .model import BoardModel, build_model
 from .problems import Problems
-from .render import Site, render_site
+from .feeds import calendar_files, feed_files
+from .render import Asset, Site, render_site
 from .validate import Board, KeyTables, Settings, check_records, check_references, key_tables, read_settings, validate_content
 
 
@@ -97,7 +98,11 @@ def model_of(result: CheckResult) -> BoardModel:
 
 
 def render(board: BoardModel, content_dir: Path) -> Site:
-    return render_site(board, Path(content_dir).resolve())
+    """The pages, and the files published beside them: feeds and meeting calendars."""
+    site = render_site(board, Path(content_dir).resolve())
+    for path, content in sorted({**feed_files(board), **calendar_files(board)}.items()):
+        site.assets.append(Asset(path, content))
+    return site
 
 
 def place_names(board: BoardModel) -> list[str]:

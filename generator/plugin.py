@@ -19,7 +19,7 @@ from mkdocs.utils import CountHandler
 
 from . import pipeline
 from .publish import StagedOutput
-from .render import Site
+from .render import Site, theme_safe
 
 
 class AilinConfig(base.Config):
@@ -51,7 +51,7 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         board = pipeline.model_of(result)
         self.site = pipeline.render(board, content)
         self.pages = {page.src_uri: page.body for page in self.site.pages}
-        config.site_name = board.title  # board.yaml is the one place volunteers name the board
+        config.site_name = theme_safe(board.title)  # board.yaml is where volunteers name the board
         if board.base_url and not config.site_url:
             config.site_url = board.base_url
         self._configure_search(config, board)

@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import io
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,8 +50,8 @@ class Page:
 
     def markdown(self) -> str:
         meta: dict[str, Any] = {
-            "title": self.title,
-            "description": self.description,
+            "title": theme_safe(self.title),
+            "description": theme_safe(self.description),
             "hide": ["navigation", "toc"] if self.path else ["toc"],
             "generator": "ailin",
         }
@@ -62,6 +63,16 @@ class Page:
             meta["feed"] = self.feed
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
         return f"---\n{front}---\n\n{self.body}\n"
+
+
+# The theme writes a page's title and description into HTML without escaping them (its
+# authors are trusted; ours are residents' words). In those two places, markup characters
+# become their full-width forms, which read the same and can never open a tag or attribute.
+_THEME_SAFE = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
+
+
+def theme_safe(text: str) -> str:
+    return text.translate(_THEME_SAFE)
 
 
 @dataclass
@@ -81,6 +92,21 @@ def _strings() -> dict[str, dict[str, str]]:
     return yaml.safe_load((TEMPLATES / "strings.yaml").read_text(encoding="utf-8"))
 
 
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def _safe_link(element: str, attribute: str, value: str) -> str | None:
+    """Browsers drop tabs and newlines from URLs ("jav\tascript:" runs), which Ammonia reads
+    as a harmless relative link; judge the link as the browser will."""
+    if attribute != "href":
+        return value
+    squeezed = _URL_NOISE.sub("", value).lower()
+    scheme = squeezed.split("/", 1)[0]
+    if ":" in scheme and not squeezed.startswith(("http:", "https:")):
+        return None
+    return value
+
+
 class _Markdown:
     """Markdown for the fields that allow it, sanitized: no scripts, no images, http(s) links only."""
 
@@ -94,6 +120,7 @@ class _Markdown:
         return Markup(nh3.clean(
             html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
             url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow",
+            attribute_filter=_safe_link,
         ))
 
 

@@ -233,7 +233,7 @@ def _convert_mapping(node: yaml.Node, spec: FieldSpec, path: Path_, ctx: _Contex
     if not isinstance(node, yaml.MappingNode):
         ctx.error(node, "expected-mapping", field=name, found=_type_of(node))
         return MISSING
-    item_spec = FieldSpec(name="", type="count" if spec.type == "counts" else "string", max_length=20)
+    item_spec = FieldSpec(name="", type="count" if spec.type == "counts" else "string", max_length=30)
     values: dict[str, Any] = {}
     for key, key_node, value_node in _keys(node, ctx):
         if spec.keys is not None and key not in spec.keys:

@@ -1,0 +1,449 @@
+"""Atom feeds and iCalendar files of a board: what publish writes beside the pages.
+
+`feed_files` gives one Atom 1.0 feed for the board and one per community: an entry whenever a
+suggestion is received or reaches a step, a meeting is held, or a project starts or is
+completed. `calendar_files` gives one iCalendar file per community: its meetings and the
+coming monthly 议事日. Both return `{path below the site root: bytes}` and nothing else; the
+caller decides where to write them.
+
+Everything is derived from the records alone, never from the clock: entry ids, dates, UIDs and
+DTSTAMPs come from the content and `board.as_of`, so rebuilding the same content gives the same
+bytes and feed readers never see an old event as new. docs/feeds.md explains the id scheme.
+"""
+
+from __future__ import annotations
+
+import calendar as calendar_lib
+import datetime as dt
+import functools
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Iterable
+from urllib.parse import urlsplit
+
+import icalendar
+
+from . import schema
+from .model import BoardModel, Community, Meeting, Project, Suggestion
+
+ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+# A reader polls a feed and keeps what it has seen, so a feed only needs the events since the
+# last poll. 50 covers seven to eight months of a sample community (about 90 events a year) and
+# two days of a district board of a hundred communities, read by readers that poll hourly or
+# daily; a feed of 50 stays near 30 KB for phones on slow networks. The pages and the open
+# data keep the whole history.
+MAX_ENTRIES = 50
+
+# tag: URIs (RFC 4151) need a date on which the authority was held. It is fixed, never the
+# build date, so ids never change; the authority is base_url's host, or FALLBACK_AUTHORITY.
+TAG_DATE = "2024"
+FALLBACK_AUTHORITY = "ailin-board"
+
+# Records carry dates without a time: an event happens at midnight, Chengdu time. A fixed
+# offset rather than zoneinfo: China has kept +08:00 without daylight saving since 1991.
+CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+_WORDS = {
+    "suggestion": {"zh": "建议", "en": "Suggestion"},
+    "meeting": {"zh": "会议", "en": "Meeting"},
+    "project": {"zh": "项目", "en": "Project"},
+    "received": {"zh": "收到", "en": "Received"},
+    "late": {"zh": "超出时限", "en": "past its time limit"},
+    "attendance": {"zh": "出席 {n} 人", "en": "{n} attending"},
+    "resolutions": {"zh": "决议 {n} 项", "en": "{n} resolutions"},
+    "agenda": {"zh": "议题 {n} 项", "en": "{n} agenda items"},
+    "started": {"zh": "{date} 开始实施", "en": "started {date}"},
+    "completed": {"zh": "{date} 完成，历时 {days} 天", "en": "completed {date} after {days} days"},
+    "completed_on": {"zh": "{date} 完成", "en": "completed {date}"},
+    "outputs": {"zh": "成果：{items}", "en": "Outputs: {items}"},
+    "feed_subtitle": {"zh": "建议办理进度、议事会议和项目进展", "en": "Suggestions step by step, meetings, projects"},
+    "board": {"zh": "爱邻协商议事公示板", "en": "Ailin Board"},
+    "calendar_name": {"zh": "{community} 议事会议", "en": "{community} meetings"},
+    "calendar_description": {"zh": "{community}的议事会议和每月议事日", "en": "Meetings and deliberation days of {community}"},
+    "deliberation_day": {"zh": "{community} 爱邻议事日", "en": "{community} deliberation day"},
+    "deliberation_note": {
+        "zh": "每月 {day} 日是{community}的爱邻议事日：居民可以到场提出建议、参与协商。"
+              "具体时间和地点以社区通知为准。",
+        "en": "Day {day} of every month is {community}'s deliberation day: residents come to raise suggestions and "
+              "take part. The community's notice gives the time and place.",
+    },
+    "contact_hours": {"zh": "办公时间：{hours}", "en": "Office hours: {hours}"},
+    "details": {"zh": "详情：{url}", "en": "Details: {url}"},
+}
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# XML 1.0 cannot carry these at all, escaped or not. Validation already rejects control
+# characters; this keeps a feed well-formed whatever a model built by hand holds.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One feed entry: something that happened to a record on a date."""
+
+    date: dt.date
+    community: str
+    key: str  # the id's tail, from the content only: "jintu/s/jt-2024-007/accept"
+    page: str  # the record's page below the site root: "c/jintu/s/jt-2024-007/"
+    record: str  # the record's id
+    kind: str  # suggestion | meeting | project
+    title: str
+    summary: str
+    order: int = 0  # among one record's events on one date: later steps sort first
+
+    @property
+    def sort_key(self) -> tuple[dt.date, str, int]:
+        return (self.date, self.record, self.order)
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where the site lives, for links, tag: ids and UIDs."""
+
+    base_url: str | None  # ends in "/" when set
+    authority: str  # base_url's host, or FALLBACK_AUTHORITY
+    prefix: str  # base_url's path without its leading "/": "ailin/" or ""
+
+    def link(self, page: str, from_file: str) -> str:
+        """An absolute URL under base_url; else relative to the file that holds the link."""
+        if self.base_url:
+            return self.url(page)
+        relative = posixpath.relpath(page or ".", posixpath.dirname(from_file) or ".")
+        return "./" if relative == "." else relative + "/"
+
+    def url(self, page: str) -> str:
+        """An absolute URL; only when base_url is set."""
+        assert self.base_url, "absolute URLs need base_url"
+        return self.base_url + page
+
+    def tag(self, key: str) -> str:
+        return f"tag:{self.authority},{TAG_DATE}:{self.prefix}{key}"
+
+    def uid(self, name: str) -> str:
+        return f"{name}@{self.authority}"
+
+
+def address_of(board: BoardModel) -> Address:
+    if not board.base_url:
+        return Address(None, FALLBACK_AUTHORITY, "")
+    base = board.base_url if board.base_url.endswith("/") else board.base_url + "/"
+    parts = urlsplit(base)
+    host = (parts.hostname or "").lower()
+    if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)*", host):  # an IPv6 literal is no tag authority
+        host = FALLBACK_AUTHORITY
+    return Address(base, host, parts.path.lstrip("/"))
+
+
+# -- words ------------------------------------------------------------------------------------
+
+
+def _language(board: BoardModel) -> str:
+    return board.language if board.language in ("zh", "en") else "zh"
+
+
+def _say(key: str, language: str, **args: object) -> str:
+    text = _WORDS[key][language]
+    return text.format(**args) if args else text
+
+
+@functools.cache
+def _label(vocabulary: str, key: str, language: str) -> str:
+    return schema.vocabulary(vocabulary).label(key, language)
+
+
+def _format_date(value: dt.date, language: str) -> str:
+    if language == "zh":
+        return f"{value.year}年{value.month}月{value.day}日"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"  # not %b: it follows the locale
+
+
+def _format_number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+
+
+def _join(parts: Iterable[str], language: str) -> str:
+    """Sentences: 。 in Chinese, '. ' in English."""
+    parts = [p.strip().rstrip("。.") for p in parts if p]
+    return "。".join(parts) + "。" if language == "zh" else ". ".join(parts) + "."
+
+
+def _colon(language: str) -> str:
+    return "：" if language == "zh" else ": "
+
+
+def _aside(text: str, language: str) -> str:
+    return f"（{text}）" if language == "zh" else f" ({text})"
+
+
+def _heading(community: Community, what: str, status: str, language: str, subject: str = "") -> str:
+    """The pages' title pattern: 金土社区 · 建议 jt-2024-007 · 受理：subject."""
+    if language == "en":
+        status = status[:1].upper() + status[1:]
+    title = f"{community.name} · {what} · {status}"
+    return f"{title}{_colon(language)}{subject}" if subject else title
+
+
+# -- events -----------------------------------------------------------------------------------
+
+
+def events_of(board: BoardModel) -> list[Event]:
+    """Every event of the board, newest first; ties broken by record id, then later step first."""
+    language = _language(board)
+    events: list[Event] = []
+    for suggestion in board.suggestions.values():
+        events.extend(_suggestion_events(board, suggestion, language))
+    for meeting in board.meetings.values():
+        if meeting.date <= board.as_of:  # announced, not yet held: the calendar shows it
+            events.append(_meeting_event(board, meeting, language))
+    for project in board.projects.values():
+        events.extend(_project_events(board, project, language))
+    return sorted(events, key=lambda e: e.sort_key, reverse=True)
+
+
+def _suggestion_events(board: BoardModel, s: Suggestion, language: str) -> list[Event]:
+    """收到 on `received`, then one event per step reached, on the step's date."""
+    community = board.communities[s.community]
+    what = f"{_say('suggestion', language)} {s.id}"
+    about = [s.title, board.categories.label(s.category, language)]
+    if s.compound and s.compound in community.compounds:
+        about.append(community.compounds[s.compound])
+    subject = " · ".join(about)
+
+    def event(date: dt.date, name: str, status: str, line: str, order: int) -> Event:
+        return Event(
+            date=date, community=s.community, key=f"{s.community}/s/{s.id}/{name}", page=f"c/{s.community}/s/{s.id}/",
+            record=s.id, kind="suggestion", title=_heading(community, what, status, language, s.title),
+            summary=_join([subject, line], language), order=order,
+        )
+
+    received = _say("received", language)
+    channel = _label("channel", s.channel, language)
+    events = [event(s.received, "received", received, f"{_format_date(s.received, language)} {received} · {channel}", 0)]
+    for order, step in enumerate(s.steps, start=1):
+        status = _label("step", step.step, language)
+        line = f"{_format_date(step.date, language)} {status}"
+        if step.note:
+            line += _colon(language) + step.note.strip()
+        if step.late:
+            line += _aside(_say("late", language), language)
+        events.append(event(step.date, step.step, status, line, order))
+    return events
+
+
+def _meeting_event(board: BoardModel, m: Meeting, language: str) -> Event:
+    community = board.communities[m.community]
+    facts = [_format_date(m.date, language), m.place]
+    if m.attendance:
+        facts.append(_say("attendance", language, n=m.attendees))
+    facts.append(_say("resolutions", language, n=len(m.resolutions)))
+    summary = " · ".join(f for f in facts if f)
+    if m.resolutions:
+        decided = [r.text.strip() + _aside(_label("resolution_decision", r.decision, language), language) for r in m.resolutions]
+        summary += _colon(language) + ("；" if language == "zh" else "; ").join(decided)
+    return Event(
+        date=m.date, community=m.community, key=f"{m.community}/m/{m.id}", page=f"c/{m.community}/m/{m.id}/",
+        record=m.id, kind="meeting", summary=_join([summary], language),
+        title=f"{community.name} · {_say('meeting', language)} · {m.display_title(language)}",
+    )
+
+
+def _project_events(board: BoardModel, p: Project, language: str) -> list[Event]:
+    """实施中 on `started`, 已完成 on `completed`: the dates are the only record of a change."""
+    community = board.communities[p.community]
+    what = f"{_say('project', language)} {p.title}"
+
+    def event(date: dt.date, name: str, status: str, lines: list[str], order: int) -> Event:
+        return Event(
+            date=date, community=p.community, key=f"{p.community}/p/{p.id}/{name}", page=f"c/{p.community}/p/{p.id}/",
+            record=p.id, kind="project", title=_heading(community, what, _label("project_status", status, language), language),
+            summary=_join(lines, language), order=order,
+        )
+
+    events = []
+    if p.started:
+        started = _say("started", language, date=_format_date(p.started, language))
+        events.append(event(p.started, "started", "in_progress", [p.title + _colon(language) + started], 0))
+    if p.completed:
+        date = _format_date(p.completed, language)
+        days = p.duration_days
+        done = _say("completed", language, date=date, days=days) if days is not None else _say("completed_on", language, date=date)
+        outputs = ("、" if language == "zh" else ", ").join(
+            f"{o.label} {_format_number(o.quantity)}{o.unit}" for o in p.outputs
+        )
+        lines = [p.title + _colon(language) + done, _say("outputs", language, items=outputs) if outputs else ""]
+        events.append(event(p.completed, "completed", "completed", lines, 1))
+    return events
+
+
+# -- Atom -------------------------------------------------------------------------------------
+
+
+def feed_files(board: BoardModel) -> dict[str, bytes]:
+    """`feed.xml` for the board and `c/<id>/feed.xml` per community, newest first, ≤ MAX_ENTRIES."""
+    events = events_of(board)
+    where = address_of(board)
+    files = {"feed.xml": _render_feed(board, events, None, where)}
+    for community in board.communities.values():
+        mine = [e for e in events if e.community == community.id]
+        files[f"c/{community.id}/feed.xml"] = _render_feed(board, mine, community, where)
+    return files
+
+
+def _render_feed(board: BoardModel, events: list[Event], community: Community | None, where: Address) -> bytes:
+    language = _language(board)
+    path = f"c/{community.id}/feed.xml" if community else "feed.xml"
+    board_title = board.title or _say("board", language)
+    entries = events[:MAX_ENTRIES]
+    # An empty feed still needs a date: the board's as_of, never the build time.
+    newest = entries[0].date if entries else board.as_of
+
+    feed = ET.Element("feed", {"xmlns": ATOM, XML_LANG: "zh-CN" if language == "zh" else "en"})
+    _text(feed, "id", where.tag(f"{community.id}/feed" if community else "feed"))
+    _text(feed, "title", f"{community.name} · {board_title}" if community else board_title)
+    _text(feed, "subtitle", _say("feed_subtitle", language))
+    _text(feed, "updated", _timestamp(newest))
+    _author(feed, community.name if community else board_title)
+    page = f"c/{community.id}/" if community else ""
+    ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": where.link(page, path)})
+    if where.base_url:  # a relative self link would say nothing a reader does not know
+        ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": where.base_url + path})
+    _text(feed, "generator", "Ailin Board")
+    for event in entries:
+        entry = ET.SubElement(feed, "entry")
+        _text(entry, "id", where.tag(event.key))
+        _text(entry, "title", event.title)
+        _text(entry, "updated", _timestamp(event.date))
+        _author(entry, board.communities[event.community].name)
+        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": where.link(event.page, path)})
+        ET.SubElement(entry, "category", {"term": event.kind, "label": _say(event.kind, language)})
+        _text(entry, "summary", event.summary)
+    ET.indent(feed, space="  ")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode").encode("utf-8") + b"\n"
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return element
+
+
+def _author(parent: ET.Element, name: str) -> None:
+    _text(ET.SubElement(parent, "author"), "name", name)
+
+
+def _timestamp(date: dt.date) -> str:
+    """RFC 3339 at midnight Chengdu time: 2024-03-05T00:00:00+08:00."""
+    return dt.datetime.combine(date, dt.time(0), tzinfo=CHINA).isoformat()
+
+
+# -- iCalendar --------------------------------------------------------------------------------
+
+
+def calendar_files(board: BoardModel, months_ahead: int = 6) -> dict[str, bytes]:
+    """`c/<id>/meetings.ics` per community: its meetings and its next `months_ahead` 议事日.
+
+    Every event is all-day (VALUE=DATE, no time zone): a record has a date and no time, and a
+    date shows on the same day in every phone's time zone. The 议事日 are counted from
+    `board.as_of`, so the same content always gives the same file.
+    """
+    where = address_of(board)
+    return {
+        f"c/{community.id}/meetings.ics": _render_calendar(board, community, months_ahead, where)
+        for community in board.communities.values()
+    }
+
+
+def deliberation_dates(day: int, as_of: dt.date, count: int) -> list[dt.date]:
+    """The next `count` monthly 议事日 on or after `as_of` (a day that is today still counts)."""
+    year, month = as_of.year, as_of.month
+    if as_of.day > day:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    dates = []
+    for _ in range(max(count, 0)):
+        last = calendar_lib.monthrange(year, month)[1]  # the schema allows 1..28; stay safe anyway
+        dates.append(dt.date(year, month, min(day, last)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return dates
+
+
+def _render_calendar(board: BoardModel, community: Community, months_ahead: int, where: Address) -> bytes:
+    language = _language(board)
+    # DTSTAMP says when the data was current: the board's as_of (RFC 5545 wants it in UTC).
+    stamp = dt.datetime.combine(board.as_of, dt.time(0), tzinfo=CHINA).astimezone(dt.timezone.utc)
+    name = _say("calendar_name", language, community=community.name)
+    cal = icalendar.Calendar()
+    cal.add("prodid", f"-//Ailin Board//{board.title or _say('board', language)}//{language.upper()}")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", name)  # RFC 7986
+    cal.add("x-wr-calname", name)  # the name iOS, Google and Outlook show
+    cal.add("x-wr-caldesc", _say("calendar_description", language, community=community.name))
+    cal.add("refresh-interval", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})  # RFC 7986
+    cal.add("x-published-ttl", "P1D")  # the same hint for Apple and Outlook subscriptions
+    meetings = sorted(board.meetings_of(community.id), key=lambda m: (m.date, m.id))
+    for meeting in meetings:
+        cal.add_component(_meeting_vevent(board, meeting, stamp, where, language))
+    if community.deliberation_day:
+        held = {m.date for m in meetings}
+        for date in deliberation_dates(community.deliberation_day, board.as_of, months_ahead):
+            if date not in held:  # a recorded meeting on the day already stands for it
+                cal.add_component(_deliberation_vevent(community, date, stamp, where, language))
+    return cal.to_ical()
+
+
+def _all_day(event: icalendar.Event, date: dt.date) -> None:
+    event.add("dtstart", date)  # VALUE=DATE: floating, the same day everywhere
+    event.add("dtend", date + dt.timedelta(days=1))  # exclusive end: a one-day event
+    event.add("transp", "TRANSPARENT")  # an all-day notice must not mark the whole day busy
+
+
+def _meeting_vevent(
+    board: BoardModel, m: Meeting, stamp: dt.datetime, where: Address, language: str,
+) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", where.uid(m.id))
+    event.add("dtstamp", stamp)
+    _all_day(event, m.date)
+    event.add("summary", m.display_title(language))
+    if m.place:
+        event.add("location", m.place)
+    facts = [_label("meeting_kind", m.kind, language), _say("resolutions", language, n=len(m.resolutions))]
+    if m.agenda and not m.resolutions:
+        facts.append(_say("agenda", language, n=len(m.agenda)))
+    lines = [" · ".join(facts)]
+    if where.base_url:
+        url = where.url(f"c/{m.community}/m/{m.id}/")
+        lines.append(_say("details", language, url=url))
+        event.add("url", url)
+    event.add("description", "\n".join(lines))
+    event.add("status", "CONFIRMED")
+    return event
+
+
+def _deliberation_vevent(
+    community: Community, date: dt.date, stamp: dt.datetime, where: Address, language: str,
+) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", where.uid(f"{community.id}-deliberation-{date:%Y-%m}"))
+    event.add("dtstamp", stamp)
+    _all_day(event, date)
+    event.add("summary", _say("deliberation_day", language, community=community.name))
+    address = community.contact.get("address")
+    if address:
+        event.add("location", address)
+    lines = [_say("deliberation_note", language, day=community.deliberation_day, community=community.name)]
+    if community.contact.get("hours"):
+        lines.append(_say("contact_hours", language, hours=community.contact["hours"]))
+    if where.base_url:
+        url = where.url(f"c/{community.id}/")
+        lines.append(_say("details", language, url=url))
+        event.add("url", url)
+    event.add("description", "\n".join(lines))
+    event.add("status", "TENTATIVE")  # the regular day, not a recorded meeting: it may move
+    return event
