@@ -296,14 +296,22 @@ class BoardModel:
     categories: schema.Vocabulary
     funding_sources: schema.Vocabulary
 
+    @cached_property
+    def _by_community(self) -> dict[str, tuple[list[Suggestion], list[Meeting], list[Project]]]:
+        groups: dict[str, tuple[list, list, list]] = {c: ([], [], []) for c in self.communities}
+        for index, records in enumerate((self.suggestions, self.meetings, self.projects)):
+            for record in records.values():
+                groups.setdefault(record.community, ([], [], []))[index].append(record)
+        return groups
+
     def suggestions_of(self, community: str) -> list[Suggestion]:
-        return [s for s in self.suggestions.values() if s.community == community]
+        return list(self._by_community.get(community, ([], [], []))[0])
 
     def meetings_of(self, community: str) -> list[Meeting]:
-        return [m for m in self.meetings.values() if m.community == community]
+        return list(self._by_community.get(community, ([], [], []))[1])
 
     def projects_of(self, community: str) -> list[Project]:
-        return [p for p in self.projects.values() if p.community == community]
+        return list(self._by_community.get(community, ([], [], []))[2])
 
     def streets(self) -> dict[str, list[Community]]:
         """Street name -> its communities, both in a stable order."""
@@ -311,6 +319,23 @@ class BoardModel:
         for community in sorted(self.communities.values(), key=lambda c: (c.street, c.id)):
             streets.setdefault(community.street, []).append(community)
         return streets
+
+    @cached_property
+    def _linked_back(self) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, list[Project]]]:
+        """Meeting -> suggestions, project -> suggestions, resolution ref -> projects."""
+        to_meeting: dict[str, set[str]] = {}
+        to_project: dict[str, set[str]] = {}
+        for sid, meetings in self._links[0].items():
+            for mid in meetings:
+                to_meeting.setdefault(mid, set()).add(sid)
+        for sid, projects in self._links[1].items():
+            for pid in projects:
+                to_project.setdefault(pid, set()).add(sid)
+        by_resolution: dict[str, list[Project]] = {}
+        for project in self.projects.values():
+            if project.resolution:
+                by_resolution.setdefault(project.resolution, []).append(project)
+        return to_meeting, to_project, by_resolution
 
     @cached_property
     def _links(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -342,11 +367,11 @@ class BoardModel:
         ]
 
     def suggestions_for_project(self, project: Project) -> list[Suggestion]:
-        ids = {s for s, projects in self._links[1].items() if project.id in projects}
+        ids = self._linked_back[1].get(project.id, set())
         return sorted((self.suggestions[i] for i in ids if i in self.suggestions), key=lambda s: s.id)
 
     def suggestions_for_meeting(self, meeting: Meeting) -> list[Suggestion]:
-        ids = {s for s, meetings in self._links[0].items() if meeting.id in meetings}
+        ids = self._linked_back[0].get(meeting.id, set())
         return sorted((self.suggestions[i] for i in ids if i in self.suggestions), key=lambda s: (s.received, s.id))
 
     def resolution(self, ref: str | None) -> Resolution | None:
@@ -357,10 +382,18 @@ class BoardModel:
         return next((r for r in meeting.resolutions if r.id == resolution_id), None) if meeting else None
 
     def projects_for_resolution(self, resolution: Resolution) -> list[Project]:
-        return [p for p in self.projects.values() if p.resolution == resolution.ref]
+        return list(self._linked_back[2].get(resolution.ref, []))
+
+    @cached_property
+    def _duplicates(self) -> dict[str, list[Suggestion]]:
+        found: dict[str, list[Suggestion]] = {}
+        for s in self.suggestions.values():
+            if s.duplicate_of:
+                found.setdefault(s.duplicate_of, []).append(s)
+        return found
 
     def duplicates_of(self, suggestion: Suggestion) -> list[Suggestion]:
-        return [s for s in self.suggestions.values() if s.duplicate_of == suggestion.id]
+        return list(self._duplicates.get(suggestion.id, []))
 
 
 def _priorities(settings: dict[str, Any]) -> dict[str, PriorityRule]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import gc
+import io
+import json
 import multiprocessing
 import os
 from dataclasses import dataclass
@@ -13,6 +16,7 @@ from .messages import format_report
 from .model import BoardModel, build_model
 from .problems import Problems
 from .feeds import calendar_files, feed_files
+from .opendata import open_data_files
 from .render import Asset, Site, render_site
 from .validate import Board, KeyTables, Settings, check_records, check_references, key_tables, read_settings, validate_content
 
@@ -98,11 +102,20 @@ def model_of(result: CheckResult) -> BoardModel:
 
 
 def render(board: BoardModel, content_dir: Path) -> Site:
-    """The pages, and the files published beside them: feeds and meeting calendars."""
-    site = render_site(board, Path(content_dir).resolve())
-    for path, content in sorted({**feed_files(board), **calendar_files(board)}.items()):
-        site.assets.append(Asset(path, content))
+    """The pages, and the files published beside them: open data (validated by frictionless;
+    an invalid package raises OpenDataError), feeds and meeting calendars."""
+    data = open_data_files(board)
+    package = json.loads(data["data/datapackage.json"])
+    rows = {r["name"]: _count_rows(data[f"data/{r['path']}"]) for r in package["resources"]}
+    site = render_site(board, Path(content_dir).resolve(), package, rows)
+    files = {**data, **feed_files(board), **calendar_files(board)}
+    site.assets.extend(Asset(path, content) for path, content in sorted(files.items()))
     return site
+
+
+def _count_rows(table: bytes) -> int:
+    """Data rows of a CSV file (cells may hold line breaks, so lines are not rows)."""
+    return sum(1 for _ in csv.reader(io.StringIO(table.decode("utf-8")))) - 1
 
 
 def place_names(board: BoardModel) -> list[str]:

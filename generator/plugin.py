@@ -18,8 +18,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
 from . import pipeline
+from .opendata import OpenDataError
 from .publish import StagedOutput
 from .render import Site, theme_safe
+
+
+NAV_PAGES = ("", "data/")  # the board and its open data; records are reached from pages
 
 
 class AilinConfig(base.Config):
@@ -49,7 +53,10 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         if not result.ok:
             raise PluginError("\n" + pipeline.report(result))
         board = pipeline.model_of(result)
-        self.site = pipeline.render(board, content)
+        try:
+            self.site = pipeline.render(board, content)
+        except OpenDataError as error:  # a bug or a schema change, never a volunteer's mistake
+            raise PluginError(f"open data does not validate:\n{error}") from None
         self.pages = {page.src_uri: page.body for page in self.site.pages}
         config.site_name = theme_safe(board.title)  # board.yaml is where volunteers name the board
         if board.base_url and not config.site_url:
@@ -76,7 +83,7 @@ class AilinPlugin(BasePlugin[AilinConfig]):
     def on_files(self, files: Files, *, config) -> Files:
         for page in self.site.pages:
             # Records stay out of the navigation, so a page's bytes do not grow with the board.
-            inclusion = InclusionLevel.INCLUDED if page.path == "" else InclusionLevel.NOT_IN_NAV
+            inclusion = InclusionLevel.INCLUDED if page.path in NAV_PAGES else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion))
         for asset in self.site.assets:
             files.append(File.generated(config, asset.path, content=asset.content))

@@ -289,6 +289,13 @@ class Renderer:
             url=self.absolute(home),
         )
 
+    def render_data(self, package: dict, rows: dict[str, int]) -> Page:
+        """数据下载: what each open-data table holds, with its columns and a download link."""
+        return self._page(
+            "data.html", "data/", self.t("data_title"), self.t("data_note"), searchable=True,
+            package=package, rows=rows,
+        )
+
     def _latest(self, suggestions, meetings, projects, limit: int = 10) -> list[dict[str, Any]]:
         """The newest events: a step reached, a meeting held, a project started or completed."""
         events = []
@@ -359,7 +366,11 @@ def photo_path(project: Project, file: str, width: int) -> str:
     return f"c/{project.community}/media/{stem}-{width}.jpg"
 
 
-def render_site(board: BoardModel, content_root: Path) -> Site:
-    site = Renderer(board).render_all()
+def render_site(board: BoardModel, content_root: Path, package: dict | None = None, rows: dict[str, int] | None = None) -> Site:
+    """Every page; with the open-data `package` descriptor, also the 数据下载 page."""
+    renderer = Renderer(board)
+    site = renderer.render_all()
+    if package is not None:
+        site.pages.append(renderer.render_data(package, rows or {}))
     site.assets.extend(photo_copies(board, content_root))
     return site

@@ -134,3 +134,21 @@ def test_export_writes_pages_any_engine_can_render(board: Path, tmp_path: Path, 
     assert page.startswith("---\ntitle: 示范社区 · 建议 demo-001 · 待评分\n")
     assert '<div class="ab-page ab-suggestion">' in page and "\n\n<div" in page
     assert (tmp_path / "docs/c/demo/media/lights-after-480.jpg").is_file()
+
+
+def test_built_open_data_validates_with_the_frictionless_command(demo_site: Path) -> None:
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("frictionless")), "validate", str(demo_site / "data/datapackage.json")],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (demo_site / "data/index.html").read_text(encoding="utf-8")
+    assert 'href="../data/suggestions.csv"' in page or 'href="suggestions.csv"' in page
+    assert "2 行" in page  # demo-001 and demo-002
+
+
+def test_feeds_and_calendars_are_published_and_announced(demo_site: Path) -> None:
+    assert (demo_site / "feed.xml").is_file() and (demo_site / "c/demo/feed.xml").is_file()
+    assert (demo_site / "c/demo/meetings.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+    page = (demo_site / "c/demo/index.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate feed" type="application/atom+xml"' in page and 'href="feed.xml"' in page
