@@ -23,7 +23,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -62,6 +62,8 @@ PROVINCE_CODES = {
     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
     "65", "71", "81", "82",
 }
+MAX_CHUNKS = 5  # groups of digits one number is written in, at most: 6222 0212 3456 7890 128
+MAX_RUN_DIGITS = 40  # a longer run of spaced groups is a table of figures: its groups are read alone
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 
@@ -137,7 +139,7 @@ class _Words:
 def _load_words() -> _Words:
     raw = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
     chars = lambda text: frozenset(re.sub(r"\s", "", text))  # noqa: E731 - folded YAML adds spaces
-    roles = tuple(sorted(set(raw["forms_of_address"]) | set(raw["roles"]), key=len, reverse=True))
+    roles = tuple(sorted(set(raw["forms_of_address"]) | set(raw["roles"]), key=lambda r: (-len(r), r)))
     return _Words(
         surnames=chars(raw["surnames"]),
         compound_surnames=frozenset(raw["compound_surnames"]),
@@ -189,35 +191,42 @@ def _contacts(text: str, public_numbers: frozenset[str]) -> list[Finding]:
 
 
 def _without_overlaps(findings: list[Finding]) -> list[Finding]:
-    """Detectors run most specific first; a later finding inside an earlier one is dropped."""
-    kept: list[Finding] = []
-    for finding in findings:
-        if all(finding.end <= k.start or finding.start >= k.end for k in kept):
-            kept.append(finding)
-    return sorted(kept, key=lambda f: f.start)
+    """In text order; of two findings that overlap, the one found first (the more specific
+    detector, which runs first) is kept."""
+    kept: list[tuple[int, Finding]] = []
+    for rank, finding in sorted(enumerate(findings), key=lambda item: item[1].start):
+        if kept and finding.start < kept[-1][1].end:  # kept findings never overlap each other
+            if rank < kept[-1][0]:
+                kept[-1] = (rank, finding)
+            continue
+        kept.append((rank, finding))
+    return [finding for _, finding in kept]
 
 
 def _numbers(text: str, public_numbers: frozenset[str]) -> list[Finding]:
     findings = []
     for run in NUMBER_RUN.finditer(text):
         raw = run.group()
-        if sum(c.isdigit() for c in raw) < 7:
+        digits = sum(c.isdigit() for c in raw)
+        if digits < 7:
             continue
         finding = _classify_number(raw, run.start(), text, public_numbers)
         if finding:
             findings.append(finding)
-        else:  # two numbers written side by side: 2024 13812345678
-            findings += _number_chunks(raw, run.start(), text, public_numbers)
+        elif " " in raw or "\u3000" in raw:  # numbers side by side: 2024 13812345678
+            findings += _number_chunks(raw, run.start(), text, public_numbers, digits <= MAX_RUN_DIGITS)
     return findings
 
 
-def _number_chunks(raw: str, offset: int, text: str, public_numbers: frozenset[str]) -> list[Finding]:
-    chunks = [(m.start(), m.end()) for m in re.finditer(r"\S+", raw)]
+def _number_chunks(raw: str, offset: int, text: str, public_numbers: frozenset[str], join: bool) -> list[Finding]:
+    """Numbers inside a run of space-separated groups: the longest of up to MAX_CHUNKS groups,
+    or, in a long run (a table of figures), each group on its own."""
+    chunks = [(m.start(), m.end(), sum(c.isdigit() for c in m.group())) for m in re.finditer(r"\S+", raw)]
     findings: list[Finding] = []
     i = 0
-    while i < len(chunks) and len(chunks) > 1:
-        for j in range(len(chunks), i, -1):
-            if (i, j) == (0, len(chunks)):
+    while i < len(chunks):
+        for j in range(min(len(chunks), i + MAX_CHUNKS) if join else i + 1, i, -1):
+            if (i, j) == (0, len(chunks)) or sum(c[2] for c in chunks[i:j]) < 7:
                 continue
             start, end = chunks[i][0], chunks[j - 1][1]
             finding = _classify_number(raw[start:end], offset + start, text, public_numbers)
@@ -362,7 +371,6 @@ def _addresses(text: str) -> list[Finding]:
 
 def _names(text: str) -> list[Finding]:
     """A surname and a given name right before a form of address or a role: 张建国先生."""
-    words = WORDS
     findings = []
     for role in ROLE.finditer(text):
         name = _name_before(text, role.start())
@@ -378,7 +386,6 @@ def _names(text: str) -> list[Finding]:
 
 def _name_before(text: str, end: int) -> tuple[str, str] | None:
     """(surname, given name) ending at `end`, or None; two-character given names first."""
-    words = WORDS
     for size in (2, 1):
         given = text[max(0, end - size):end]
         if len(given) < size or not _is_given_name(given):
@@ -387,9 +394,9 @@ def _name_before(text: str, end: int) -> tuple[str, str] | None:
             surname = text[max(0, end - size - surname_size):end - size]
             if len(surname) < surname_size:
                 continue
-            if surname_size == 2 and surname not in words.compound_surnames:
+            if surname_size == 2 and surname not in WORDS.compound_surnames:
                 continue
-            if surname_size == 1 and surname not in words.surnames:
+            if surname_size == 1 and surname not in WORDS.surnames:
                 continue
             if _is_ordinary_word(surname, given):
                 continue
@@ -398,35 +405,32 @@ def _name_before(text: str, end: int) -> tuple[str, str] | None:
 
 
 def _is_given_name(given: str) -> bool:
-    words = WORDS
-    if given[-1] not in words.given:
+    if given[-1] not in WORDS.given:
         return False
-    return len(given) == 1 or given[0] in words.given or given[0] in words.given_first_only
+    return len(given) == 1 or given[0] in WORDS.given or given[0] in WORDS.given_first_only
 
 
 def _is_ordinary_word(surname: str, given: str) -> bool:
     """关爱 + 老人, 向 + 王 + 师傅 (向王师傅反映), 王家 + 大爷: not a full name."""
-    words = WORDS
-    if surname + given in words.not_names or surname + given[0] in words.not_names:
+    if surname + given in WORDS.not_names or surname + given[0] in WORDS.not_names:
         return True
     # a word like 向 (to) before a surname: 向王师傅, 向林建国书记 are 王师傅, 林建国书记
-    if surname in FUNCTION_WORDS and given[0] in words.surnames:
+    if surname in FUNCTION_WORDS and given[0] in WORDS.surnames:
         return True
     return given == "家"  # 王家大爷: the Wangs' grandfather
 
 
 def unmasked_display(display: str) -> Finding | None:
     """A submitter's display name that shows a name in full: 李华, 李建华, 李华先生."""
-    words = WORDS
     text = display.strip()
     if not text or MASKED_MARKS & set(text) or not CJK.fullmatch(text):
         return None
-    role = next((r for r in words.roles if text.endswith(r) and len(text) > len(r)), "")
+    role = next((r for r in WORDS.roles if text.endswith(r) and len(text) > len(r)), "")
     core = text[: len(text) - len(role)]
     for surname_size in (2, 1):
         surname, given = core[:surname_size], core[surname_size:]
-        known = surname in words.compound_surnames if surname_size == 2 else surname in words.surnames
-        if known and 1 <= len(given) <= 2 and surname + given not in words.not_names:
+        known = surname in WORDS.compound_surnames if surname_size == 2 else surname in WORDS.surnames
+        if known and 1 <= len(given) <= 2 and surname + given not in WORDS.not_names:
             masked = surname + "*" * len(given) + role
             return Finding("privacy-unmasked-submitter", 0, len(text), masked, masked)
     return None
@@ -443,8 +447,9 @@ def field_name(path: tuple) -> str:
     return text
 
 
-# A plan says where a kind's text can be: key -> TEXT, LABELS, or a plan for an object, or
-# (LIST, what each item is). Fields that hold no text (ids, dates, counts) are not in it.
+# A plan says where a kind's text can be: key -> TEXT, LABELS, a plan for an object, or
+# (LIST, what each item is, the keys when each item is an object of texts only, like steps'
+# notes). Fields that hold no text (ids, dates, counts) are not in it.
 TEXT, LABELS, LIST = "text", "labels", "list"
 
 
@@ -471,42 +476,62 @@ def _node_of(spec: FieldSpec) -> Any:
         return _plan_of(spec.fields) or None
     if spec.type == "list" and spec.items is not None:
         item = _node_of(spec.items)
-        return (LIST, item) if item else None
+        flat = tuple(item) if type(item) is dict and all(n is TEXT for n in item.values()) else None
+        return (LIST, item, flat) if item else None
     return None
 
 
-def record_texts(record: Record) -> list[tuple[tuple, str]]:
-    """(path, text) of every free-text value of a record."""
+def record_texts(record: Record, suspect_only: bool = False) -> list[tuple[tuple, str]]:
+    """(path, text) of every free-text value of a record.
+
+    With `suspect_only`, only the texts that pass the first look (a digit, a Latin letter, @ or
+    a role word), the only ones that can hold a finding: most texts are dropped here, before
+    any path is built.
+    """
     out: list[tuple[tuple, str]] = []
-    _collect(record.data, _plan(record.kind), (), out)
+    _collect(record.data, _plan(record.kind), (), out, suspect_only)
     return out
 
 
-def _collect(data: dict, plan: dict, path: tuple, out: list) -> None:
+_HINT, _ROLE = CONTACT_HINT.search, ROLE.search
+
+
+def _collect(data: dict, plan: dict, path: tuple, out: list, suspect_only: bool) -> None:
     for key, node in plan.items():
         value = data.get(key)
         if value is None:
             continue
         if node is TEXT:
-            if isinstance(value, str):
+            if type(value) is str and (not suspect_only or _HINT(value) or _ROLE(value)):
                 out.append(((*path, key), value))
-        else:
-            _collect_value(value, node, (*path, key), out)
+        elif type(node) is dict:
+            if type(value) is dict:
+                _collect(value, node, (*path, key), out, suspect_only)
+        elif node is LABELS:
+            if type(value) is dict:
+                _collect(value, dict.fromkeys(value, TEXT), (*path, key), out, suspect_only)
+        elif type(value) is list:
+            _collect_items(value, node, (*path, key), out, suspect_only)
 
 
-def _collect_value(value: Any, node: Any, path: tuple, out: list) -> None:
-    if node is TEXT:
-        if isinstance(value, str):
-            out.append((path, value))
-    elif node is LABELS:
-        if isinstance(value, dict):
-            out.extend(((*path, key), text) for key, text in value.items() if isinstance(text, str))
-    elif isinstance(node, dict):
-        if isinstance(value, dict):
-            _collect(value, node, path, out)
-    elif isinstance(value, list):  # (LIST, item node)
-        for index, item in enumerate(value):
-            _collect_value(item, node[1], (*path, index), out)
+def _collect_items(items: list, node: tuple, path: tuple, out: list, suspect_only: bool) -> None:
+    _, item_node, flat = node
+    for index, item in enumerate(items):
+        if flat is not None:  # steps: [{step, date, note}], the common case, without recursion
+            if type(item) is dict:
+                for key in flat:
+                    text = item.get(key)
+                    if type(text) is str and (not suspect_only or _HINT(text) or _ROLE(text)):
+                        out.append(((*path, index, key), text))
+        elif item_node is TEXT:
+            if type(item) is str and (not suspect_only or _HINT(item) or _ROLE(item)):
+                out.append(((*path, index), item))
+        elif type(item) is dict and type(item_node) is dict:
+            _collect(item, item_node, (*path, index), out, suspect_only)
+        elif type(item) is dict and item_node is LABELS:
+            _collect(item, dict.fromkeys(item, TEXT), (*path, index), out, suspect_only)
+        elif type(item) is list and type(item_node) is tuple:
+            _collect_items(item, item_node, (*path, index), out, suspect_only)
 
 
 def _public_numbers(records: list[Record]) -> dict[str | None, frozenset[str]]:
@@ -539,14 +564,18 @@ def _covers(exception: str, name: str) -> bool:
 
 def check_record(record: Record, problems: Problems, public_numbers: frozenset[str] = frozenset()) -> None:
     """Report the personal information of one record; its exceptions turn errors into warnings."""
-    exceptions = _exceptions(record)
+    exceptions = _exceptions(record) if EXCEPTIONS_FIELD in record.data else []
     suppressed = [0] * len(exceptions)
-    for path, text in record_texts(record):
+    texts = record_texts(record, suspect_only=True)
+    display = (record.data.get("submitter") or {}).get("display") if record.kind == "suggestion" else None
+    if type(display) is str and not any(path == SUBMITTER_DISPLAY for path, _ in texts):
+        texts.append((SUBMITTER_DISPLAY, display))  # a bare name passes the first look
+    for path, text in texts:
         is_display = path == SUBMITTER_DISPLAY
         findings = scan_text(text, public_numbers, names=not is_display)
         if is_display:
-            display = unmasked_display(text)
-            findings = ([display] if display else []) + findings
+            unmasked = unmasked_display(text)
+            findings = ([unmasked] if unmasked else []) + findings
         if not findings:
             continue
         name = field_name(path)

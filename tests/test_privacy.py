@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO
 from generator import pipeline
@@ -22,6 +24,7 @@ POSITIVES = [
     ("手机号为１３８１２３４５６７８", "privacy-mobile"),
     ("请拨打 18628001234 咨询", "privacy-mobile"),
     ("编号 2024 13912345678", "privacy-mobile"),
+    ("微信同号 13912345678", "privacy-mobile"),
     # landlines
     ("物业电话 028-8765 4321", "privacy-landline"),
     ("(028)87654321", "privacy-landline"),
@@ -97,6 +100,7 @@ NEGATIVES = [
     "高龄老人", "关爱老人", "关心老人", "许多老人", "周边老人", "3000余名老人", "网格员上门走访了独居老人",
     "保洁阿姨", "维修师傅", "施工师傅", "安装师傅", "司机师傅", "房东阿姨", "楼下阿姨", "小区保安大叔帮忙搬运",
     "高中老师", "舞蹈老师", "四川大学老师", "家庭医生", "社区卫生服务中心医生", "居民小组组长", "黄色", "高楼",
+    "华西医生", "温江老人", "白天老人们在院坝乘凉",
     # numbers that are not personal
     "2024-03-05", "2024年3月5日", "编号 jt-2024-001", "jt-m-2024-03#r1", "12345 热线", "拨打 12345",
     "1+10+11+83", "同森锦熙小区已办理产权登记 1272 户、完成办证 535 户", "金额 12000 元", "预算 3000-5000 元",
@@ -176,3 +180,24 @@ def test_a_synthetic_district_has_no_personal_information(tmp_path: Path, monkey
     synthetic = pytest.importorskip("synthetic")
     synthetic.generate(tmp_path / "content", communities=20, suggestions=2000, meetings=200, projects=100, seed=7)
     assert _privacy_problems(tmp_path / "content") == []
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_any_text_gives_well_formed_findings(text: str) -> None:
+    for finding in scan_text(text):
+        assert 0 <= finding.start < finding.end <= len(text)
+        assert "*" in finding.found
+
+
+def test_an_exception_for_a_whole_step_covers_its_note(board: Path) -> None:
+    file = board / "communities/demo/suggestions/demo-001.yaml"
+    text = file.read_text(encoding="utf-8").replace(
+        "{step: accept, date: 2024-03-02}", "{step: accept, date: 2024-03-02, note: 物业客服 028-8765 4321 登记}",
+    )
+    file.write_text(text + "privacy_exceptions:\n  - field: steps[1]\n    reason: 物业公司公开的客服电话\n", encoding="utf-8")
+    result = pipeline.check(board)
+    assert [(p.severity.value, p.code, p.args.get("count")) for p in result.problems] == [
+        ("warning", "privacy-exception", 1),
+    ]
+    assert result.ok
