@@ -180,9 +180,9 @@ class Renderer:
         base = self.board.base_url
         return base.rstrip("/") + "/" + path if base else None
 
-    def qr(self, path: str, title: str) -> Markup | None:
+    def qr(self, path: str, title: str, printed: bool = False) -> Markup | None:
         url = self.absolute(path)
-        return qr_svg(url, title) if url else None
+        return qr_svg(url, title, best_mask=printed) if url else None
 
     def _page(self, template: str, path: str, title: str, description: str, searchable: bool = False,
               layout: str | None = None, feed: str | None = "feed.xml", **context: Any) -> Page:
@@ -285,7 +285,7 @@ class Renderer:
         return self._page(
             "poster.html", home + "poster/", f"{community.name} · {self.t('poster')}", self.t("poster_note"),
             layout="bare.html", feed=None, community=community, figures=figures, solved=solved,
-            next_day=next_deliberation_day(community, self.board.as_of), qr=self.qr(home, community.name),
+            next_day=next_deliberation_day(community, self.board.as_of), qr=self.qr(home, community.name, printed=True),
             url=self.absolute(home),
         )
 
