@@ -92,6 +92,10 @@ def _strings() -> dict[str, dict[str, str]]:
     return yaml.safe_load((TEMPLATES / "strings.yaml").read_text(encoding="utf-8"))
 
 
+# A line break inside a paragraph renders as a space; between Chinese characters that space
+# is a visible gap ("产权证， 影响"), so such breaks are joined.
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_CJK_LINE_BREAK = re.compile(f"(?<=[{_CJK}])[ \t]*\n[ \t]*(?=[{_CJK}])")
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
 
 
@@ -116,7 +120,7 @@ class _Markdown:
     def __call__(self, text: str | None) -> Markup:
         if not text:
             return Markup("")
-        html = self._md.reset().convert(text)
+        html = self._md.reset().convert(_CJK_LINE_BREAK.sub("", text))
         return Markup(nh3.clean(
             html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
             url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow",

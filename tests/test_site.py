@@ -56,7 +56,7 @@ def test_every_record_has_a_page_at_its_url(demo_site: Path) -> None:
 
 def test_titles_explain_themselves_in_wechat(demo_site: Path) -> None:
     html = (demo_site / "c/demo/s/demo-001/index.html").read_text(encoding="utf-8")
-    assert "<title>示范社区 · 建议 demo-001 · 待评分 - 测试公示板</title>" in html
+    assert "<title>示范社区 · 建议 demo-001 · 待评分</title>" in html
     assert '<meta name="description" content="一号院楼道灯损坏 · 待评分">' in html
 
 
