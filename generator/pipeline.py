@@ -10,14 +10,16 @@ import multiprocessing
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .load import Content, Document, community_folders, iter_documents, load_board
 from .messages import format_report
 from .model import BoardModel, build_model
 from .problems import Problems
-from .feeds import calendar_files, feed_files
-from .opendata import open_data_files
-from .render import Asset, Site, render_site
+from .tables import prepare as prepare_key_check
+
+if TYPE_CHECKING:
+    from .render import Site
 from .validate import Board, KeyTables, Settings, check_records, check_references, key_tables, read_settings, validate_content
 
 
@@ -61,7 +63,9 @@ def check(content_dir: Path, language: str | None = None, keep_records: bool = T
             return CheckResult(problems, language, count, board if keep_records else None)
         shares = [folders[i::jobs] for i in range(jobs)]
         with multiprocessing.get_context("fork").Pool(jobs, _start_worker, (root, settings)) as pool:
-            results = pool.map(_check_share, shares)
+            pending = pool.map_async(_check_share, shares)
+            prepare_key_check()  # while the workers read the files
+            results = pending.get()
         tables = KeyTables()
         count = board_document is not None
         for share_problems, share_tables, share_count in results:
@@ -104,6 +108,11 @@ def model_of(result: CheckResult) -> BoardModel:
 def render(board: BoardModel, content_dir: Path) -> Site:
     """The pages, and the files published beside them: open data (validated by frictionless;
     an invalid package raises OpenDataError), feeds and meeting calendars."""
+    # Imported here: `ailin check` never renders, and these imports are a third of its start-up.
+    from .feeds import calendar_files, feed_files
+    from .opendata import open_data_files
+    from .render import Asset, render_site
+
     data = open_data_files(board)
     package = json.loads(data["data/datapackage.json"])
     rows = {r["name"]: _count_rows(data[f"data/{r['path']}"]) for r in package["resources"]}

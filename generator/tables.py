@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from frictionless import Package, Resource, Schema
-
 from .problems import Location
 
 
@@ -54,7 +52,7 @@ class Table:
                 for place in places:
                     self.refer(row, place)
 
-    def resource(self, folder: Path) -> Resource:
+    def resource(self, folder: Path):
         """The table as a CSV file in `folder`: frictionless deep-copies inline data, not files."""
         path = folder / f"{self.name}.csv"
         with open(path, "w", encoding="utf-8", newline="") as handle:
@@ -69,6 +67,8 @@ class Table:
             descriptor["foreignKeys"] = [
                 {"fields": self.columns, "reference": {"resource": target, "fields": target_columns}}
             ]
+        from frictionless import Resource, Schema
+
         return Resource(
             name=self.name, path=path.name, basepath=str(folder), format="csv", encoding="utf-8",
             schema=Schema.from_descriptor(descriptor),
@@ -85,8 +85,15 @@ class KeyViolation:
     places: list[Location]
 
 
+def prepare() -> None:
+    """Import frictionless (a quarter of a second) while other work goes on."""
+    import frictionless  # noqa: F401
+
+
 def check_keys(tables: Iterable[Table]) -> list[KeyViolation]:
     """Validate the primary and foreign keys of all tables together with frictionless."""
+    from frictionless import Package
+
     tables = list(tables)
     violations: list[KeyViolation] = []
     with tempfile.TemporaryDirectory(prefix="ailin-keys-") as folder:

@@ -44,7 +44,7 @@ class Record:
     kind: str
     document: Document
     data: dict[str, Any]
-    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # path -> (line, column)
+    marks: dict[Path_, yaml.Mark] = field(default_factory=dict)  # path -> where its value starts
 
     @property
     def id(self) -> str | None:
@@ -59,8 +59,8 @@ class Record:
         """Where the value at `path` was written, or its nearest enclosing value."""
         while path not in self.marks and path:
             path = path[:-1]
-        line, column = self.marks.get(path, (1, 1))
-        return Location(self.document.path, line, column)
+        mark = self.marks.get(path)
+        return Location(self.document.path, mark.line + 1, mark.column + 1) if mark else Location(self.document.path)
 
 
 @dataclass
@@ -144,8 +144,7 @@ def _type_of(node: yaml.Node) -> str:
 
 def _convert(node: yaml.Node, spec: FieldSpec, path: Path_, ctx: _Context) -> Any:
     """Convert one node by its spec, reporting problems; MISSING when unusable."""
-    mark = node.start_mark
-    ctx.record.marks[path] = (mark.line + 1, mark.column + 1)
+    ctx.record.marks[path] = node.start_mark  # kept as is: most are never read
     if node.tag not in _CORE_TAGS:
         ctx.error(node, "yaml-tag", tag=node.tag.replace(_TAG, "!!"))
         return MISSING
