@@ -60,7 +60,7 @@ def _max_rss_bytes(rusage: resource.struct_rusage) -> int:
     return value if sys.platform == "darwin" else value * 1024
 
 
-def run_once(command: list[str]) -> Run:
+def run_once(command: list[str], cwd: Path | None = None) -> Run:
     """Run command in a fresh process; measure wall time and that process's peak memory.
 
     os.wait4 reaps the child and returns its own resource usage, so each run's peak memory
@@ -68,7 +68,7 @@ def run_once(command: list[str]) -> Run:
     """
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         _, status, rusage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)

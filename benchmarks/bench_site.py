@@ -35,7 +35,6 @@ import posixpath
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,7 +44,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
-import synthetic  # noqa: E402  (a sibling module, not an installed package)
+import synthetic  # noqa: E402  (sibling modules, not an installed package)
+from bench_check import Run, find_ailin, run_once  # noqa: E402
 
 BUDGET_KB = 150
 KB = 1024
@@ -62,34 +62,10 @@ PER_COMMUNITY = {"full": (100, 10, 5), "small": (25, 3, 2)}
 
 # -- running `ailin build` -----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Run:
-    seconds: float
-    max_rss_bytes: int
-    exit_code: int
-    output: str
-
-
-def find_ailin() -> str | None:
-    """The `ailin` console script: beside the running Python (its venv) or on PATH."""
-    beside = Path(sys.executable).parent / "ailin"
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
-    return shutil.which("ailin")
-
-
 def build_once(ailin: str, content: Path, output: Path) -> Run:
     """One `ailin build` in a fresh process: wall time and that process's peak memory."""
     command = [ailin, "build", "--content", str(content), "--output", str(output), "--config", str(REPO / "mkdocs.yml")]
-    with tempfile.TemporaryFile() as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - started
-        out.seek(0)
-        text = out.read().decode("utf-8", errors="replace")
-    rss = int(usage.ru_maxrss) * (1 if sys.platform == "darwin" else 1024)
-    return Run(seconds, rss, os.waitstatus_to_exitcode(status), text)
+    return run_once(command, cwd=REPO)
 
 
 @dataclass

@@ -21,6 +21,7 @@ WORDS = {
     "built": {"zh": "网站已生成：{pages} 个页面。用浏览器打开 {index} 即可查看。", "en": "Site built: {pages} pages. Open {index} in a browser."},
     "created": {"zh": "已新建 {path}。请填写其中的内容，然后运行 ailin check。", "en": "Created {path}. Fill it in, then run ailin check."},
     "exists": {"zh": "{path} 已经存在，没有覆盖。请换一个编号（--id）。", "en": "{path} already exists and was not overwritten. Choose another id (--id)."},
+    "need_community": {"zh": "请写出社区编号，例如：ailin new {kind} jintu", "en": "Name the community, e.g. ailin new {kind} jintu"},
     "bad_id": {"zh": "编号只能用英文小写字母、数字和连字符。", "en": "Ids use lower-case letters, digits and hyphens only."},
     "exported": {"zh": "已导出 {pages} 个页面到 {folder}。", "en": "Wrote {pages} pages to {folder}."},
     "no_config": {"zh": "找不到 MkDocs 配置文件 {config}。请在公示板仓库的根目录运行，或用 --config 指定。", "en": "No MkDocs config at {config}. Run this in the board's repository, or pass --config."},
@@ -54,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", help="新建一条记录的模板 · write a commented template for a new record")
     new.add_argument("kind", choices=scaffold.KINDS, help="记录类型 · kind of record")
-    new.add_argument("community", metavar="COMMUNITY", help="社区编号 · community id (its folder name)")
+    new.add_argument("community", metavar="COMMUNITY", nargs="?", default="", help="社区编号（board 不需要）· community id, its folder name (not for board)")
     new.add_argument("--id", dest="record_id", metavar="ID", help="编号（默认按已有编号续编）· id (default: the next number)")
     _content_options(new)
 
@@ -141,7 +142,9 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 def _run_new(args: argparse.Namespace) -> int:
     language = args.lang or "zh"
-    if not SLUG.match(args.community) or (args.record_id and not SLUG.match(args.record_id)):
+    if args.kind != "board" and not args.community:
+        raise UsageError(WORDS["need_community"][language].format(kind=args.kind))
+    if (args.kind != "board" and not SLUG.match(args.community)) or (args.record_id and not SLUG.match(args.record_id)):
         raise UsageError(WORDS["bad_id"][language])
     try:
         path = scaffold.new_record(args.content, args.kind, args.community, args.record_id, build_date())

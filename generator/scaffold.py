@@ -13,7 +13,7 @@ from pathlib import Path
 from . import schema
 from .schema import FieldSpec
 
-KINDS = ("suggestion", "meeting", "project", "community")
+KINDS = ("suggestion", "meeting", "project", "community", "board")
 FOLDERS = {"suggestion": "suggestions", "meeting": "meetings", "project": "projects"}
 
 
@@ -54,7 +54,7 @@ def render_template(kind: str, record_id: str, today: dt.date) -> str:
         if name == "privacy_exceptions":
             continue
         lines += _comment(spec, "")
-        if name == "id":
+        if name == "id" and record_id:
             lines.append(f"id: {record_id}")
         elif spec.required and spec.type not in ("list", "object", "counts"):
             lines.append(f"{name}: {_placeholder(spec, today)}".rstrip())
@@ -75,7 +75,10 @@ def render_template(kind: str, record_id: str, today: dt.date) -> str:
 def new_record(content: Path, kind: str, community: str, record_id: str | None, today: dt.date) -> Path:
     """Write the template; refuse to overwrite. Returns the new file's path."""
     community_folder = content / "communities" / community
-    if kind == "community":
+    if kind == "board":
+        target = content / "board.yaml"
+        record_id = ""
+    elif kind == "community":
         target = community_folder / "community.yaml"
         record_id = community
     else:

@@ -84,3 +84,12 @@ def test_new_writes_a_commented_template_that_check_then_explains(board: Path, c
 def test_new_never_overwrites(board: Path, capsys) -> None:
     assert main(["new", "suggestion", "demo", "--id", "demo-001", "--content", "."]) == 2
     assert "communities/demo/suggestions/demo-001.yaml 已经存在，没有覆盖" in capsys.readouterr().err
+
+
+def test_new_board_and_community_start_a_board_from_nothing(tmp_path: Path, capsys) -> None:
+    assert main(["new", "board", "--content", str(tmp_path)]) == 0
+    assert main(["new", "community", "jintu", "--content", str(tmp_path)]) == 0
+    assert main(["new", "suggestion", "--content", str(tmp_path)]) == 2
+    assert "请写出社区编号，例如：ailin new suggestion jintu" in capsys.readouterr().err
+    assert main(["check", "--content", str(tmp_path)]) == 1
+    assert "board.yaml:4:7: error: 字段 title 没有填写值。请在冒号后面填上内容。 [missing-value]" in capsys.readouterr().out

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import FIXTURES, REPO
+from conftest import REPO
 from generator.publish import StagedOutput
 
 CONFIG = str(REPO / "mkdocs.yml")
