@@ -10,6 +10,7 @@ duplicate keys and non-text keys as it walks, keeping every line and column.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -203,7 +204,11 @@ def load_document(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problems.error(Location(path, line, column), "yaml-syntax", detail=exc.problem or str(exc))
+        colon = _full_width_colon(text, line)
+        if colon is not None:
+            problems.error(Location(path, *colon), "full-width-colon")
+        else:
+            problems.error(Location(path, line, column), "yaml-syntax", detail=exc.problem or str(exc))
         return None
     except yaml.YAMLError as exc:  # reader errors: control characters the YAML spec forbids
         problems.error(where, "yaml-syntax", detail=str(exc).splitlines()[0])
@@ -218,6 +223,21 @@ def load_document(
         problems.error(Location(path, root_node.start_mark.line + 1, root_node.start_mark.column + 1), "top-not-mapping")
         return None
     return Document(kind=kind, path=path, file=file, root=root_node, community=community)
+
+
+_KEY_WITH_FULL_WIDTH_COLON = re.compile(r"^\s*(?:-\s+)?[A-Za-z_]+\s*：")
+
+
+def _full_width_colon(text: str, line: int) -> tuple[int, int] | None:
+    """(line, column) of a key written with a Chinese colon (title：…) at or just before the
+    line libyaml stopped at: the commonest slip of a Chinese keyboard."""
+    lines = text.splitlines()
+    for number in (line, line - 1):
+        if 1 <= number <= len(lines):
+            match = _KEY_WITH_FULL_WIDTH_COLON.match(lines[number - 1])
+            if match:
+                return number, match.end()
+    return None
 
 
 def _may_nest_deeply(text: str) -> bool:

@@ -35,6 +35,9 @@ def word(key: Any, language: str) -> str:
 
 
 def _argument(key: str, value: Any, language: str) -> str:
+    if key == "detail":  # libyaml's words, said for volunteers where we know them
+        said = catalogue()["_yaml_problems"]
+        return said[value][language] if value in said else said["_other"][language].format(detail=value)
     if isinstance(value, list):  # vocabulary terms: "red（红色）、…" or "red (red), …"
         if language == "zh":
             return "、".join(f"{term.key}（{term.zh}）" for term in value)
