@@ -72,9 +72,6 @@ class Board:
     as_of: dt.date
     content: Content
 
-    def of_kind(self, kind: str) -> list[Record]:
-        return [r for r in self.records if r.kind == kind]
-
 
 class _Context:
     """What converting one record needs: where it is, the problems, the extended vocabularies."""
