@@ -702,9 +702,8 @@ def open_data_files(
             if errors:
                 raise OpenDataError(errors)
             _validated.add(digest)
-        index = _Index.of(board)
         for community in _by_id(board.communities):
-            files[f"c/{community.id}/data.json"] = _json(_community_data(board, community, index, license))
+            files[f"c/{community.id}/data.json"] = _json(_community_data(board, community, license))
     return dict(sorted(files.items()))
 
 
@@ -799,36 +798,6 @@ class _Labels:
         return result
 
 
-@dataclass
-class _Index:
-    """Records by community and the reverse links, computed once: the model's queries
-    (suggestions_for_meeting, ...) scan the whole board per call, 30 s on a district."""
-
-    suggestions: dict[str, list[Suggestion]]
-    meetings: dict[str, list[Meeting]]
-    projects: dict[str, list[Project]]
-    meeting_suggestions: dict[str, list[str]]
-    project_suggestions: dict[str, list[str]]
-    resolution_projects: dict[str, list[str]]
-
-    @classmethod
-    def of(cls, board: BoardModel) -> "_Index":
-        index = cls({}, {}, {}, {}, {}, {})
-        for s in _by_id(board.suggestions):  # in id order, so every list below is too
-            index.suggestions.setdefault(s.community, []).append(s)
-            for m in board.meetings_for(s):
-                index.meeting_suggestions.setdefault(m.id, []).append(s.id)
-            for p in board.projects_for(s):
-                index.project_suggestions.setdefault(p.id, []).append(s.id)
-        for m in _by_id(board.meetings):
-            index.meetings.setdefault(m.community, []).append(m)
-        for p in _by_id(board.projects):
-            index.projects.setdefault(p.community, []).append(p)
-            if p.resolution:
-                index.resolution_projects.setdefault(p.resolution, []).append(p.id)
-        return index
-
-
 def _figure(figure: metrics.Figure) -> dict[str, Any]:
     value = figure.value
     return {
@@ -877,7 +846,7 @@ def _suggestion_item(board: BoardModel, s: Suggestion, label: _Labels) -> dict[s
     }
 
 
-def _meeting_item(board: BoardModel, m: Meeting, index: _Index, label: _Labels) -> dict[str, Any]:
+def _meeting_item(board: BoardModel, m: Meeting, label: _Labels) -> dict[str, Any]:
     for group in m.attendance:
         label("group", group)
     return {
@@ -889,7 +858,7 @@ def _meeting_item(board: BoardModel, m: Meeting, index: _Index, label: _Labels) 
         "place": m.place or None,
         "attendees": m.attendees,
         "attendance": dict(m.attendance),
-        "suggestions": index.meeting_suggestions.get(m.id, []),
+        "suggestions": sorted(s.id for s in board.suggestions_for_meeting(m)),
         "resolutions": [
             {
                 "id": r.id,
@@ -897,14 +866,14 @@ def _meeting_item(board: BoardModel, m: Meeting, index: _Index, label: _Labels) 
                 "decision": label("resolution_decision", r.decision),
                 "votes": dict(r.votes),
                 "suggestions": sorted(set(r.suggestion_ids)),
-                "projects": index.resolution_projects.get(r.ref, []),
+                "projects": [p.id for p in board.projects_for_resolution(r)],
             }
             for r in sorted(m.resolutions, key=lambda r: r.id)
         ],
     }
 
 
-def _project_item(p: Project, index: _Index, label: _Labels) -> dict[str, Any]:
+def _project_item(board: BoardModel, p: Project, label: _Labels) -> dict[str, Any]:
     for group in p.beneficiaries:
         label("group", group)
     return {
@@ -917,7 +886,7 @@ def _project_item(p: Project, index: _Index, label: _Labels) -> dict[str, Any]:
         "completed": _date(p.completed),
         "duration_days": p.duration_days,
         "resolution": p.resolution,
-        "suggestions": index.project_suggestions.get(p.id, []),
+        "suggestions": [s.id for s in board.suggestions_for_project(p)],
         "funding": [
             {"source": label("funding_source", source), "amount": _number(amount)} for source, amount in p.funding
         ],
@@ -928,13 +897,13 @@ def _project_item(p: Project, index: _Index, label: _Labels) -> dict[str, Any]:
 
 
 def _community_data(
-    board: BoardModel, community: Community, index: _Index, license: Mapping[str, str],
+    board: BoardModel, community: Community, license: Mapping[str, str],
 ) -> dict[str, Any]:
     """The figures and items of a community page as plain JSON (shape in docs/opendata.md)."""
     label = _Labels(_board_vocabularies(board))
-    suggestions = index.suggestions.get(community.id, [])
-    meetings = index.meetings.get(community.id, [])
-    projects = index.projects.get(community.id, [])
+    suggestions = board.suggestions_of(community.id)
+    meetings = board.meetings_of(community.id)
+    projects = board.projects_of(community.id)
     figures = metrics.compute(suggestions)
     by_status = {status.value: 0 for status in Status}
     for s in suggestions:
@@ -943,8 +912,8 @@ def _community_data(
         label("status", status)
     items = {  # before the labels, which collect the keys the items use
         "suggestions": [_suggestion_item(board, s, label) for s in suggestions],
-        "meetings": [_meeting_item(board, m, index, label) for m in meetings],
-        "projects": [_project_item(p, index, label) for p in projects],
+        "meetings": [_meeting_item(board, m, label) for m in meetings],
+        "projects": [_project_item(board, p, label) for p in projects],
     }
     return {
         "format": "ailin-community-data",
