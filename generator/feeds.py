@@ -27,6 +27,7 @@ import icalendar
 
 from . import schema
 from .model import BoardModel, Community, Meeting, Project, Suggestion
+from .render import format_date, format_number
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -75,7 +76,6 @@ _WORDS = {
     "details": {"zh": "详情：{url}", "en": "Details: {url}"},
 }
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # XML 1.0 cannot carry these at all, escaped or not. Validation already rejects control
 # characters; this keeps a feed well-formed whatever a model built by hand holds.
@@ -156,16 +156,6 @@ def _label(vocabulary: str, key: str, language: str) -> str:
     return schema.vocabulary(vocabulary).label(key, language)
 
 
-def _format_date(value: dt.date, language: str) -> str:
-    if language == "zh":
-        return f"{value.year}年{value.month}月{value.day}日"
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"  # not %b: it follows the locale
-
-
-def _format_number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
-
-
 def _join(parts: Iterable[str], language: str) -> str:
     """Sentences: 。 in Chinese, '. ' in English."""
     parts = [p.strip().rstrip("。.") for p in parts if p]
@@ -223,10 +213,10 @@ def _suggestion_events(board: BoardModel, s: Suggestion, language: str) -> list[
 
     received = _say("received", language)
     channel = _label("channel", s.channel, language)
-    events = [event(s.received, "received", received, f"{_format_date(s.received, language)} {received} · {channel}", 0)]
+    events = [event(s.received, "received", received, f"{format_date(s.received, language)} {received} · {channel}", 0)]
     for order, step in enumerate(s.steps, start=1):
         status = _label("step", step.step, language)
-        line = f"{_format_date(step.date, language)} {status}"
+        line = f"{format_date(step.date, language)} {status}"
         if step.note:
             line += _colon(language) + step.note.strip()
         if step.late:
@@ -237,7 +227,7 @@ def _suggestion_events(board: BoardModel, s: Suggestion, language: str) -> list[
 
 def _meeting_event(board: BoardModel, m: Meeting, language: str) -> Event:
     community = board.communities[m.community]
-    facts = [_format_date(m.date, language), m.place]
+    facts = [format_date(m.date, language), m.place]
     if m.attendance:
         facts.append(_say("attendance", language, n=m.attendees))
     facts.append(_say("resolutions", language, n=len(m.resolutions)))
@@ -266,14 +256,14 @@ def _project_events(board: BoardModel, p: Project, language: str) -> list[Event]
 
     events = []
     if p.started:
-        started = _say("started", language, date=_format_date(p.started, language))
+        started = _say("started", language, date=format_date(p.started, language))
         events.append(event(p.started, "started", "in_progress", [p.title + _colon(language) + started], 0))
     if p.completed:
-        date = _format_date(p.completed, language)
+        date = format_date(p.completed, language)
         days = p.duration_days
         done = _say("completed", language, date=date, days=days) if days is not None else _say("completed_on", language, date=date)
         outputs = ("、" if language == "zh" else ", ").join(
-            f"{o.label} {_format_number(o.quantity)}{o.unit}" for o in p.outputs
+            f"{o.label} {format_number(o.quantity)}{o.unit}" for o in p.outputs
         )
         lines = [p.title + _colon(language) + done, _say("outputs", language, items=outputs) if outputs else ""]
         events.append(event(p.completed, "completed", "completed", lines, 1))

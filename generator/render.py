@@ -128,10 +128,15 @@ class _Markdown:
         ))
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def format_date(value: dt.date | None, language: str) -> str:
     if value is None:
         return ""
-    return f"{value.year}年{value.month}月{value.day}日" if language == "zh" else value.strftime("%-d %b %Y")
+    if language == "zh":
+        return f"{value.year}年{value.month}月{value.day}日"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"  # not %b: it follows the locale
 
 
 def format_number(value: float) -> str:
