@@ -13,7 +13,6 @@ bytes and feed readers never see an old event as new. docs/feeds.md explains the
 
 from __future__ import annotations
 
-import calendar as calendar_lib
 import datetime as dt
 import functools
 import posixpath
@@ -26,7 +25,7 @@ from urllib.parse import urlsplit
 import icalendar
 
 from . import schema
-from .model import BoardModel, Community, Meeting, Project, Suggestion
+from .model import BoardModel, Community, Meeting, Project, Suggestion, deliberation_dates
 from .render import format_date, format_number
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -346,19 +345,6 @@ def calendar_files(board: BoardModel, months_ahead: int = 6) -> dict[str, bytes]
         f"c/{community.id}/meetings.ics": _render_calendar(board, community, months_ahead, where)
         for community in board.communities.values()
     }
-
-
-def deliberation_dates(day: int, as_of: dt.date, count: int) -> list[dt.date]:
-    """The next `count` monthly 议事日 on or after `as_of` (a day that is today still counts)."""
-    year, month = as_of.year, as_of.month
-    if as_of.day > day:
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    dates = []
-    for _ in range(max(count, 0)):
-        last = calendar_lib.monthrange(year, month)[1]  # the schema allows 1..28; stay safe anyway
-        dates.append(dt.date(year, month, min(day, last)))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return dates
 
 
 def _render_calendar(board: BoardModel, community: Community, months_ahead: int, where: Address) -> bytes:

@@ -6,6 +6,7 @@ check; every query a page needs is a method here, not a loop in a template.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import enum
 import statistics
@@ -503,6 +504,19 @@ def build_model(board: Board) -> BoardModel:
         communities=communities, suggestions=suggestions, meetings=meetings, projects=projects,
         categories=categories, funding_sources=funding_sources,
     )
+
+
+def deliberation_dates(day: int, start: dt.date, count: int) -> list[dt.date]:
+    """The next `count` monthly 议事日 on or after `start`."""
+    year, month = start.year, start.month
+    if start.day > day:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    dates = []
+    for _ in range(max(count, 0)):
+        last = calendar.monthrange(year, month)[1]  # the schema allows 1..28; stay safe anyway
+        dates.append(dt.date(year, month, min(day, last)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return dates
 
 
 def median(values: Iterable[float]) -> float | None:

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from . import charts, metrics, schema
 from .qr import qr_svg
-from .model import PRIORITY_ORDER, BoardModel, Community, Meeting, Project, Status, Suggestion
+from .model import PRIORITY_ORDER, BoardModel, Community, Meeting, Project, Status, Suggestion, deliberation_dates
 
 TEMPLATES = Path(__file__).with_name("templates")
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre", "h3", "h4", "hr"}
@@ -341,14 +341,9 @@ class Renderer:
 
 def next_deliberation_day(community: Community, after: dt.date) -> dt.date | None:
     """The first monthly 议事日 after `after`."""
-    day = community.deliberation_day
-    if not day:
+    if not community.deliberation_day:
         return None
-    candidate = after.replace(day=day)
-    if candidate <= after:
-        year, month = (after.year + 1, 1) if after.month == 12 else (after.year, after.month + 1)
-        candidate = dt.date(year, month, day)
-    return candidate
+    return deliberation_dates(community.deliberation_day, after + dt.timedelta(days=1), 1)[0]
 
 
 def photo_copies(board: BoardModel, content_root: Path) -> list[Asset]:

@@ -11,7 +11,7 @@ import icalendar
 import pytest
 
 from conftest import REPO
-from generator import feeds, pipeline
+from generator import feeds, model, pipeline
 from generator.model import BoardModel
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -291,7 +291,7 @@ def test_months_ahead_sets_how_many_deliberation_days(sample: BoardModel) -> Non
     ],
 )
 def test_deliberation_dates_count_from_as_of(day: int, as_of: dt.date, expected: list[dt.date]) -> None:
-    assert feeds.deliberation_dates(day, as_of, 2) == expected
+    assert model.deliberation_dates(day, as_of, 2) == expected
 
 
 def test_calendar_uids_are_stable_across_rebuilds_and_as_of() -> None:
