@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -7,6 +8,15 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
+CONFIG = str(REPO / "mkdocs.yml")
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file below `folder` with its SHA-256: two equal digests are byte-identical trees."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import signal
@@ -11,17 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import REPO
+from conftest import CONFIG, REPO, tree_digest
 from generator.publish import StagedOutput
 
-CONFIG = str(REPO / "mkdocs.yml")
 
-
-def digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 def ailin(*args: str, cwd: Path) -> subprocess.Popen:
@@ -36,7 +28,7 @@ def test_two_builds_of_the_same_content_are_byte_identical(tmp_path: Path) -> No
     for name in ("one", "two"):
         assert ailin("build", "--content", str(REPO / "content"), "--output", str(tmp_path / name), cwd=tmp_path).wait() == 0
         time.sleep(1.1)  # a clock-dependent byte would now differ
-    assert digest(tmp_path / "one") == digest(tmp_path / "two")
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
     for page in (tmp_path / "one").rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert str(REPO) not in text and str(tmp_path) not in text, page
@@ -50,7 +42,7 @@ def test_a_build_killed_midway_leaves_the_previous_site(tmp_path: Path) -> None:
     synthetic.generate(content, communities=6, suggestions=600, meetings=60, projects=30, seed=3)
     site = tmp_path / "site"
     assert ailin("build", "--content", str(content), "--output", str(site), cwd=tmp_path).wait() == 0
-    before = digest(site)
+    before = tree_digest(site)
     build = ailin("build", "--content", str(content), "--output", str(site), cwd=tmp_path)
     deadline = time.monotonic() + 60
     while not any(p.name.startswith(".site.building-") for p in tmp_path.iterdir()):
@@ -59,7 +51,7 @@ def test_a_build_killed_midway_leaves_the_previous_site(tmp_path: Path) -> None:
     time.sleep(0.5)  # well inside the build: pages are being written
     build.send_signal(signal.SIGKILL)
     build.wait()
-    assert digest(site) == before
+    assert tree_digest(site) == before
     # the next build clears what the killed one left, and publishes
     assert ailin("build", "--content", str(content), "--output", str(site), cwd=tmp_path).wait() == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]

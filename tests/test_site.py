@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -11,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, REPO
+from conftest import CONFIG, FIXTURES, tree_digest
 from generator.cli import main
 
-CONFIG = str(REPO / "mkdocs.yml")
 HOSTILE_SUMMARY = (
     "正常文字 <script>alert(1)</script> <img src=x onerror=alert(2)>\n\n"
     "[点我](javascript:alert(3)) [数据](data:text/html;base64,PHNjcmlwdD4=) "
@@ -25,12 +23,6 @@ HOSTILE_SUMMARY = (
 def build(content: Path, output: Path, *extra: str) -> int:
     return main(["build", "--content", str(content), "--output", str(output), "--config", CONFIG, *extra])
 
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")
