@@ -1,6 +1,6 @@
 """Reference pages generated from the data they describe, so they never drift.
 
-`python -m generator.reference` rewrites docs/errors.md (from the message catalogue) and
+`python -m ailin.reference` rewrites docs/errors.md (from the message catalogue) and
 docs/fields.md (from schemas/); a test fails when the committed pages are stale.
 """
 
@@ -24,7 +24,7 @@ def errors_page() -> str:
     lines = [
         "# `ailin check` 信息一览 · Every message of `ailin check`",
         "",
-        "Generated from `generator/messages.yaml` by `python -m generator.reference`; do not edit.",
+        "Generated from `generator/messages.yaml` by `python -m ailin.reference`; do not edit.",
         "Each line of `ailin check` ends with its code in brackets, e.g. `[unknown-key]`.",
         "",
         "| code | 中文 | English |",
@@ -66,7 +66,7 @@ def fields_page() -> str:
     lines = [
         "# 字段说明 · Field reference",
         "",
-        "Generated from `schemas/` by `python -m generator.reference`; do not edit.",
+        "Generated from `schemas/` by `python -m ailin.reference`; do not edit.",
         "See [format.md](format.md) for examples.",
     ]
     for kind in schema.KINDS:

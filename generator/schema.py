@@ -13,7 +13,9 @@ from typing import Any
 
 import yaml
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+from . import packaged
+
+SCHEMA_DIR = packaged("schemas")
 KINDS = ("board", "community", "suggestion", "meeting", "project")
 
 

@@ -91,7 +91,7 @@ suggestion_pages = pytest.mark.parametrize("name", list(SUGGESTIONS))
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample board, built once with `ailin build`."""
-    from generator.cli import main
+    from ailin.cli import main
 
     output = tmp_path_factory.mktemp("browser") / "site"
     code = main(["build", "--content", str(CONTENT), "--output", str(output), "--config", str(REPO / "mkdocs.yml")])

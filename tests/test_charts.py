@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from generator import charts
-from generator.charts import contrast_ratio, monthly_received_closed, on_time_by_priority, status_breakdown
+from ailin import charts
+from ailin.charts import contrast_ratio, monthly_received_closed, on_time_by_priority, status_breakdown
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert(1)</script>" onload="alert(2)'

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from cases import apply_case, case_id, load_cases
-from generator import messages
-from generator.cli import main
-from generator.validate import build_date
+from ailin import messages
+from ailin.cli import main
+from ailin.validate import build_date
 
 CASES = load_cases()
 

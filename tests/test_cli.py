@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from generator.cli import main
+from ailin.cli import main
 
 
 def test_sample_board_passes_the_check(capsys) -> None:
@@ -63,7 +63,7 @@ def test_missing_content_folder_is_a_content_error_not_a_crash(tmp_path: Path, c
 def test_console_script_runs_without_traceback(board: Path) -> None:
     (board / "board.yaml").write_text("- not a mapping\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "check", "--content", "."],
+        [sys.executable, "-m", "ailin.cli", "check", "--content", "."],
         capture_output=True, text=True, cwd=board,
     )
     assert result.returncode == 1

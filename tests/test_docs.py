@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from conftest import REPO
-from generator import reference
-from generator.cli import _parser
+from ailin import reference
+from ailin.cli import _parser
 
 
 @pytest.mark.parametrize("name", sorted(reference.PAGES))
 def test_generated_reference_page_is_current(name: str) -> None:
     committed = (REPO / "docs" / name).read_text(encoding="utf-8")
-    assert committed == reference.PAGES[name](), f"run: python -m generator.reference ({name} is stale)"
+    assert committed == reference.PAGES[name](), f"run: python -m ailin.reference ({name} is stale)"
 
 
 def test_every_cli_option_is_in_the_readme() -> None:

@@ -11,8 +11,8 @@ import icalendar
 import pytest
 
 from conftest import REPO
-from generator import feeds, model, pipeline
-from generator.model import BoardModel
+from ailin import feeds, model, pipeline
+from ailin.model import BoardModel
 
 A = "{http://www.w3.org/2005/Atom}"
 BASE = "https://ailin.example.org/board/"

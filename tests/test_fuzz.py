@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, REPO
-from generator import pipeline
+from ailin import pipeline
 
 SAMPLE_FILES = sorted((REPO / "content").rglob("*.yaml"))
 

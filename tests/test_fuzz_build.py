@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from generator import pipeline
+from ailin import pipeline
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_hostile import _Dangerous  # noqa: E402 - the same judge of dangerous markup

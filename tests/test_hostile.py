@@ -20,8 +20,8 @@ import yaml
 
 from cases import apply_case
 from conftest import FIXTURES, REPO
-from generator import pipeline
-from generator.cli import main
+from ailin import pipeline
+from ailin.cli import main
 
 CORPUS = yaml.safe_load((Path(__file__).with_name("hostile_cases.yaml")).read_text(encoding="utf-8"))
 CHROMIUM = "/usr/bin/chromium"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from generator.cli import main
+from ailin.cli import main
 
 SUGGESTION = Path("communities/demo/suggestions/demo-002.yaml")
 

@@ -14,8 +14,8 @@ import pytest
 from frictionless import Package
 
 from conftest import REPO
-from generator import metrics, opendata, pipeline, schema
-from generator.model import BoardModel
+from ailin import metrics, opendata, pipeline, schema
+from ailin.model import BoardModel
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

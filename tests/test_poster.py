@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from generator.cli import main
+from ailin.cli import main
 
 TOOLS = ("/usr/bin/chromium", "/usr/bin/pdftoppm", "/usr/bin/zbarimg", "/usr/bin/pdfinfo")
 BASE_URL = "https://gs.example.cn/ailin/"

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from generator import pipeline
-from generator.privacy import scan_text, unmasked_display
+from ailin import pipeline
+from ailin.privacy import scan_text, unmasked_display
 
 # Each text holds one piece of personal information; the detector must report it by this code.
 POSITIVES = [

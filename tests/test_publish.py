@@ -11,14 +11,14 @@ import time
 from pathlib import Path
 
 from conftest import CONFIG, REPO, tree_digest
-from generator.publish import StagedOutput
+from ailin.publish import StagedOutput
 
 
 
 
 def ailin(*args: str, cwd: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", *args, "--config", CONFIG],
+        [sys.executable, "-m", "ailin.cli", *args, "--config", CONFIG],
         cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600"},
     )

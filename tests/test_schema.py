@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator import schema
-from generator.schema import FieldSpec
+from ailin import schema
+from ailin.schema import FieldSpec
 
 TYPES = {"string", "markdown", "slug", "date", "integer", "amount", "boolean", "enum", "ref", "url",
          "phone", "path", "list", "object", "counts", "labels"}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CONFIG, FIXTURES, tree_digest
-from generator.cli import main
+from ailin.cli import main
 
 HOSTILE_SUMMARY = (
     "正常文字 <script>alert(1)</script> <img src=x onerror=alert(2)>\n\n"
