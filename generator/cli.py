@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 
-from . import __version__, pipeline, scaffold
+from . import __version__, pipeline, scaffold, siteconfig
 from .load import display_path
 from .validate import SLUG, build_date
-from .messages import FORMATS
+from .messages import FORMATS, format_problem
 
 WORDS = {
     "not_built": {"zh": "网站未生成：上次生成的网站保持不变。", "en": "The site was not built; the previous site is unchanged."},
@@ -24,8 +23,7 @@ WORDS = {
     "need_community": {"zh": "请写出社区编号，例如：ailin new {kind} jintu", "en": "Name the community, e.g. ailin new {kind} jintu"},
     "bad_id": {"zh": "编号只能用英文小写字母、数字和连字符。", "en": "Ids use lower-case letters, digits and hyphens only."},
     "exported": {"zh": "已导出 {pages} 个页面到 {folder}。", "en": "Wrote {pages} pages to {folder}."},
-    "no_config": {"zh": "找不到 MkDocs 配置文件 {config}。请在公示板仓库的根目录运行，或用 --config 指定。", "en": "No MkDocs config at {config}. Run this in the board's repository, or pass --config."},
-    "no_plugin": {"zh": "{config} 没有启用 ailin 插件。请在 plugins 中加入 - ailin。", "en": "{config} does not enable the ailin plugin. Add '- ailin' under plugins."},
+    "serving": {"zh": "预览地址：http://{addr}/ （按 Ctrl+C 停止）。保存文件后页面会自动刷新。", "en": "Previewing at http://{addr}/ (Ctrl+C stops). Pages reload when you save a file."},
 }
 INTERNAL_ERROR = {
     "zh": "ailin 内部错误（这是程序的问题，不是你的内容的问题）：{error}。请把这条信息报告给维护者。",
@@ -66,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _site_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), metavar="FILE", help="MkDocs 配置 · MkDocs config (default: mkdocs.yml)")
+    parser.add_argument("--config", type=Path, default=None, metavar="FILE", help="网站设置，合并到默认设置上 · site settings merged onto the default (default: ./mkdocs.yml if present)")
 
 
 def _content_options(parser: argparse.ArgumentParser) -> None:
@@ -92,15 +90,15 @@ def _checked(args: argparse.Namespace) -> pipeline.CheckResult | None:
     return None
 
 
-def _mkdocs_config(args: argparse.Namespace, **overrides):
-    from mkdocs.config import load_config
-
-    if not args.config.is_file():
-        raise UsageError(WORDS["no_config"][args.lang or "zh"].format(config=args.config))
-    config = load_config(str(args.config), **overrides)
-    plugin = config.plugins.get("ailin")
-    if plugin is None:
-        raise UsageError(WORDS["no_plugin"][args.lang or "zh"].format(config=args.config))
+def _mkdocs_config(args: argparse.Namespace, language: str, **overrides):
+    """The site configuration, or None after printing what is wrong with the board's settings."""
+    try:
+        config = siteconfig.load(args.config, **overrides)
+    except siteconfig.ConfigError as error:
+        print("\n".join(format_problem(p, language) for p in error.problems.sorted()))
+        print(WORDS["not_built"][language])
+        return None, None
+    plugin = config.plugins["ailin"]
     plugin.config.content = str(args.content)
     plugin.config.lang = args.lang
     return config, plugin
@@ -114,7 +112,9 @@ def _run_build(args: argparse.Namespace) -> int:
     if result is None:
         return 1
     _log_warnings()
-    config, plugin = _mkdocs_config(args, site_dir=str(args.output.resolve()), strict=args.strict)
+    config, plugin = _mkdocs_config(args, result.language, site_dir=str(args.output.resolve()), strict=args.strict)
+    if config is None:
+        return 1
     plugin.preloaded = result
     config.plugins.on_startup(command="build", dirty=False)
     try:
@@ -130,13 +130,11 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from mkdocs.commands.serve import serve
+    from .preview import serve
 
-    if _checked(args) is None:
-        return 1
     _log_warnings(logging.INFO)
-    os.environ["AILIN_CONTENT"] = str(args.content.resolve())
-    serve(config_file=str(args.config), dev_addr=args.dev_addr)
+    print(WORDS["serving"][args.lang or "zh"].format(addr=args.dev_addr), flush=True)
+    serve(lambda **overrides: siteconfig.load(args.config, **overrides), args.content.resolve(), args.lang, args.dev_addr, args.config)
     return 0
 
 

@@ -17,13 +17,15 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from . import pipeline
+from . import packaged, pipeline
 from .opendata import OpenDataError
 from .publish import StagedOutput
 from .render import Site, theme_safe
 
 
 NAV_PAGES = ("", "data/")  # the board and its open data; records are reached from pages
+THEME_OVERRIDES = packaged("site_overrides")  # layouts, CSS and the 404 page of every board
+PAGES = packaged("pages")  # hand-written pages every board publishes (about, definitions)
 
 
 class AilinConfig(base.Config):
@@ -58,6 +60,7 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         except OpenDataError as error:  # a bug or a schema change, never a volunteer's mistake
             raise PluginError(f"open data does not validate:\n{error}") from None
         self.pages = {page.src_uri: page.body for page in self.site.pages}
+        self._add_theme_overrides(config)
         config.site_name = theme_safe(board.title)  # board.yaml is where volunteers name the board
         if board.base_url and not config.site_url:
             config.site_url = board.base_url
@@ -68,6 +71,13 @@ class AilinPlugin(BasePlugin[AilinConfig]):
             self.warnings.counts.clear()
             logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
+
+    def _add_theme_overrides(self, config) -> None:
+        """Our overrides sit right above Material, below a board's own custom_dir: no board
+        has to copy them, and a board may still override any of them."""
+        dirs = config.theme.dirs
+        if str(THEME_OVERRIDES) not in dirs:
+            dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_OVERRIDES))
 
     def _configure_search(self, config, board) -> None:
         """jieba splits Chinese words for search; teach it the board's place names."""
@@ -81,6 +91,9 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         search.config.jieba_dict_user = str(dictionary)
 
     def on_files(self, files: Files, *, config) -> Files:
+        for page in sorted(PAGES.glob("*.md")):  # a board's own page of the same name wins
+            if files.get_file_from_path(page.name) is None:
+                files.append(File(page.name, str(PAGES), config.site_dir, config.use_directory_urls))
         for page in self.site.pages:
             # Records stay out of the navigation, so a page's bytes do not grow with the board.
             inclusion = InclusionLevel.INCLUDED if page.path in NAV_PAGES else InclusionLevel.NOT_IN_NAV
