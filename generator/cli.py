@@ -10,7 +10,7 @@ import logging
 import sys
 from pathlib import Path
 
-from . import __version__, pipeline, scaffold, siteconfig
+from . import __version__, boardrepo, pipeline, scaffold, siteconfig
 from .load import display_path
 from .validate import SLUG, build_date
 from .messages import FORMATS, format_problem
@@ -23,6 +23,8 @@ WORDS = {
     "need_community": {"zh": "请写出社区编号，例如：ailin new {kind} jintu", "en": "Name the community, e.g. ailin new {kind} jintu"},
     "bad_id": {"zh": "编号只能用英文小写字母、数字和连字符。", "en": "Ids use lower-case letters, digits and hyphens only."},
     "exported": {"zh": "已导出 {pages} 个页面到 {folder}。", "en": "Wrote {pages} pages to {folder}."},
+    "initialized": {"zh": "已在 {folder} 写入 {count} 个文件。下一步：cd {folder}，运行 ailin check，再运行 ailin serve 预览；README.md 里有完整步骤。", "en": "Wrote {count} files in {folder}. Next: cd {folder}, run ailin check, then ailin serve to preview; README.md has the steps."},
+    "not_a_folder": {"zh": "{path} 是一个文件，不是文件夹。请换一个文件夹名。", "en": "{path} is a file, not a folder. Choose another folder name."},
     "serving": {"zh": "预览地址：http://{addr}/ （按 Ctrl+C 停止）。保存文件后页面会自动刷新。", "en": "Previewing at http://{addr}/ (Ctrl+C stops). Pages reload when you save a file."},
 }
 INTERNAL_ERROR = {
@@ -56,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("community", metavar="COMMUNITY", nargs="?", default="", help="社区编号（board 不需要）· community id, its folder name (not for board)")
     new.add_argument("--id", dest="record_id", metavar="ID", help="编号（默认按已有编号续编）· id (default: the next number)")
     _content_options(new)
+
+    init = commands.add_parser("init", help="新建公示板仓库 · write a new board repository")
+    init.add_argument("folder", type=Path, metavar="DIR", help="仓库文件夹（可已存在；不覆盖已有文件）· the repository folder (may exist; nothing is overwritten)")
+    init.add_argument("--lang", choices=("zh", "en"), default=None, help="信息语言 · message language")
 
     export = commands.add_parser("export", help="导出页面文件夹 · write the pages as a docs folder")
     _content_options(export)
@@ -152,6 +158,17 @@ def _run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_init(args: argparse.Namespace) -> int:
+    language = args.lang or "zh"
+    if args.folder.exists() and not args.folder.is_dir():
+        raise UsageError(WORDS["not_a_folder"][language].format(path=args.folder))
+    written = boardrepo.init(args.folder)
+    for path in written:
+        print(f"  {path.relative_to(args.folder).as_posix()}")
+    print(WORDS["initialized"][language].format(folder=args.folder, count=len(written)))
+    return 0
+
+
 def _run_export(args: argparse.Namespace) -> int:
     result = _checked(args)
     if result is None:
@@ -179,7 +196,7 @@ class UsageError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"check": _run_check, "build": _run_build, "serve": _run_serve, "new": _run_new, "export": _run_export}
+    handlers = {"check": _run_check, "build": _run_build, "serve": _run_serve, "new": _run_new, "init": _run_init, "export": _run_export}
     try:
         return handlers[args.command](args)
     except UsageError as error:

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from . import schema
+from . import boardrepo, schema
 from .schema import FieldSpec
 
 KINDS = ("suggestion", "meeting", "project", "community", "board")
@@ -88,5 +88,7 @@ def new_record(content: Path, kind: str, community: str, record_id: str | None, 
     if target.exists():
         raise FileExistsError(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render_template(kind, record_id, today), encoding="utf-8")
+    text = render_template(kind, record_id, today)
+    line = boardrepo.schema_line(kind, content, target)  # completion in editors that read it
+    target.write_text(f"{line}\n{text}" if line else text, encoding="utf-8")
     return target

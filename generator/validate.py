@@ -26,7 +26,7 @@ from .tables import Table, check_keys
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-URL = re.compile(r"^https?://[^\s<>\"']+$")
+URL = re.compile(r"""^https?://[^\s<>"']+$""")  # also a valid JSON Schema (ECMA) pattern
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,20}$")
 RESOLUTION_REF = re.compile(r"^([a-z0-9][a-z0-9-]{0,63})#([a-z0-9][a-z0-9-]{0,63})$")
 # Bidirectional overrides and isolates reorder what a reader sees: a classic spoofing trick.
