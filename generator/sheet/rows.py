@@ -119,6 +119,8 @@ def read_workbook(path: Path, problems: Problems) -> WorkbookRows | None:
         if ws.title in (HELP_SHEET, LISTS_SHEET):
             continue
         sheet = sheet_named(ws.title)
+        if sheet is None and ws.max_row == ws.max_column == 1 and ws.cell(1, 1).value is None:
+            continue  # an empty sheet, such as the Sheet1 a new workbook starts with: nothing to lose
         if sheet is None:
             guess = next(iter(difflib.get_close_matches(ws.title, known, n=1, cutoff=0.3)), "")
             result.error(problems, Cell(index, 1, 1), "sheet-unknown-sheet", sheet=ws.title, allowed="、".join(known), guess=guess)

@@ -7,7 +7,6 @@ other values, because English keys are accepted in cells as in YAML.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -24,7 +23,7 @@ from .layout import HELP_SHEET, LISTS_SHEET, STEPS, Column, Sheet, sheets
 
 DATE_FORMAT = "yyyy-mm-dd"
 LIST_JOINER = "、"
-EMPTY_ROWS = 500  # rows below the data that still get dropdowns and date formats
+EMPTY_ROWS = 500  # rows below the data that still get dropdowns
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
 
@@ -97,8 +96,8 @@ def _add_sheet(book: Workbook, sheet: Sheet, rows: list[list[Any]], choices: dic
         header.font = Font(bold=True)
         header.fill = REQUIRED_FILL if column.required else HEADER_FILL
         ws.column_dimensions[letter].width = _width(column.header) if column.spec.type not in ("markdown",) else 40
-        if column.spec.type == "date":
-            for row in range(2, last + 1):
+        if column.spec.type == "date":  # only filled cells: a styled empty cell reads as a row
+            for row in range(2, len(rows) + 2):
                 ws.cell(row=row, column=index).number_format = DATE_FORMAT
         elif column.spec.type == "markdown":
             for row in range(2, len(rows) + 2):
@@ -140,7 +139,7 @@ def _add_help(book: Workbook, vocabularies: Mapping[str, Vocabulary]) -> None:
         "每张表一种记录，一行一条；第 1 行是列名，请不要改动列名和表名。橙色列名为必填。",
         "日期请输入 2024-03-05 这样的日期；数字只写半角数字；多项之间用顿号“、”分开；选项可用下拉列表中的中文，也可写英文键。",
         "填好后运行 ailin sheet import 文件名.xlsx：先全部检查，有任何错误都不会改动内容文件，并指出是哪张表的哪一格。",
-        "表中没有的记录和字段（如照片以外的隐私例外）保持不变；删除记录请直接删除它的 YAML 文件。",
+        "工作簿里没有的记录和字段（如隐私例外 privacy_exceptions）保持原样；删除记录请直接删除它的 YAML 文件。",
         "One sheet per kind, one row per record; keep the headers and sheet names. Orange headers are required. "
         "Dates as dates, numbers in ASCII digits, several values separated by 、; Chinese labels or English keys. "
         "`ailin sheet import FILE.xlsx` checks everything first and changes nothing while any error remains.",
@@ -155,8 +154,7 @@ def _add_help(book: Workbook, vocabularies: Mapping[str, Vocabulary]) -> None:
         cell.fill = HEADER_FILL
     for sheet in sheets():
         for column in sheet.columns:
-            vocabulary = vocabulary_of(column, vocabularies) or (
-                schema.vocabulary(column.spec.vocabulary) if column.spec.vocabulary else None)
+            vocabulary = vocabulary_of(column, vocabularies)
             values = LIST_JOINER.join(f"{t.zh}（{t.key}）" for t in vocabulary.terms.values()) if vocabulary else ""
             if column.spec.type == "date":
                 values = "日期 date"
@@ -181,6 +179,5 @@ def write_workbook(path: Path, records: list[Record], vocabularies: Mapping[str,
     book.move_sheet(LISTS_SHEET, offset=len(book.sheetnames))  # hidden, last
     book.active = 0
     book.properties.creator = "ailin"
-    book.properties.created = book.properties.modified = dt.datetime(2000, 1, 1)  # same input, same bytes
     book.save(path)
     return count
