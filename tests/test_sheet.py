@@ -227,6 +227,8 @@ BAD_EDITS = {
         "board.xlsx:会议记录!A1: error: 工作表“会议记录”的名字无法识别，其中的内容不会导入。工作表须叫：社区、小区（院落）、建议、会议、决议、项目、资金来源、成果、照片。请把它改回原来的名字，或删除这张表。你是不是想写 会议？ [sheet-unknown-sheet]"),
     "missing sheet": (_delete_sheet("项目"),
         "board.xlsx:资金来源!A1: error: 有“资金来源”表却没有“项目”表。“资金来源”表的每一行按“项目编号”归到“项目”表的一行，请把“项目”表一起放进工作簿。 [sheet-missing-parent]"),
+    "missing id column": (lambda book: _delete_column(book, "建议", 2),
+        "board.xlsx:建议!AK1: error: “建议”表缺少必需的列“编号”。请在第 1 行加上这一列，并在每一行填写。 [sheet-missing-column]"),
     "empty required cell": (_cells("建议", C3=None),
         "board.xlsx:建议!C3: error: “标题”必须填写，这一格却是空的。请填上内容。 [sheet-empty-cell]"),
     "unknown label": (_cells("建议", H2="紫色"),
@@ -240,6 +242,12 @@ BAD_EDITS = {
     "step dates going back": (_cells("建议", M3="2024-04-05", Y3="2024-04-02"),
         "board.xlsx:建议!Y3: error: 步骤 feedback 的日期 2024-04-02 早于前一步的 2024-04-05。日期不能倒退，请核对。 [step-date-decreasing]"),
 }
+
+
+def _delete_column(book: Path, sheet: str, column: int) -> None:
+    workbook = openpyxl.load_workbook(book)
+    workbook[sheet].delete_cols(column)
+    workbook.save(book)
 
 
 def _rename(book: Path, old: str, new: str) -> None:

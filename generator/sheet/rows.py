@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
 from .. import schema
 from ..load import RECORD_DIRS, Document, display_path
@@ -100,9 +103,6 @@ class WorkbookRows:
 
 def read_workbook(path: Path, problems: Problems) -> WorkbookRows | None:
     """The rows of every known sheet; None (reported) when the file is not a workbook."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     where = Location(path, 0, 0)
     if not path.is_file():
         problems.error(where, "sheet-missing-file", file=str(path))
@@ -160,8 +160,6 @@ def _header(ws, sheet: Sheet, index: int, result: WorkbookRows, problems: Proble
             guess = next(iter(difflib.get_close_matches(header, allowed, n=1, cutoff=0.5)), "")
             result.error(problems, here, "sheet-unknown-column", sheet=sheet.name, header=header, guess=guess)
         elif column in seen:
-            from openpyxl.utils import get_column_letter
-
             result.error(problems, here, "sheet-duplicate-column", header=header, other=f"{get_column_letter(seen[column])}1")
         else:
             columns[number] = column
@@ -196,6 +194,19 @@ def _rows(ws, sheet: Sheet, index: int, columns: dict[int, Column], result: Work
 # -- cells to nodes -----------------------------------------------------------------------
 
 
+def cell_text(value: Any) -> str:
+    """A cell's value as the text a volunteer sees: 12.0 is 12, a date is 2024-03-05."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").strip()
+
+
 class Builder:
     """Turns rows into documents; problems it finds are reported at their cells."""
 
@@ -205,29 +216,17 @@ class Builder:
         self.problems = problems
         self.content_root = content_root
         self.existing = existing
-        self.communities = communities | {self._text(r.value(r.sheet.column("id"))) for r in book.rows.get(record_sheet("community").name, [])}
+        self.communities = communities | {cell_text(r.value(r.sheet.column("id"))) for r in book.rows.get(record_sheet("community").name, [])}
         self.places: dict[str, Cell] = {}
 
     def error(self, cell: Cell, code: str, **args: Any) -> None:
         self.book.error(self.problems, cell, code, **args)
 
-    @staticmethod
-    def _text(value: Any) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        return str(value).replace("\r\n", "\n").strip()
-
     # one cell
 
     def scalar(self, value: Any, column: Column, spec: schema.FieldSpec, cell: Cell) -> yaml.Node | None:
         """A value's node, typed as the loader would type what a volunteer wrote in YAML."""
-        text = self._text(value)
+        text = cell_text(value)
         if not text:
             return None
         mark = cell.mark()
@@ -259,7 +258,7 @@ class Builder:
 
     def groups(self, value: Any, column: Column, cell: Cell) -> yaml.Node | None:
         """`居民 23、党员 6` (or `residents: 23, party_members: 6`) as a mapping node."""
-        text = self._text(value)
+        text = cell_text(value)
         if not text:
             return None
         labels = schema.vocabulary("group")
@@ -279,7 +278,7 @@ class Builder:
         return yaml.MappingNode(_MAP, pairs, cell.mark(), cell.mark())
 
     def items(self, value: Any, column: Column, cell: Cell) -> yaml.Node | None:
-        text = self._text(value)
+        text = cell_text(value)
         if not text:
             return None
         nodes = [self.scalar(part.strip(), column, column.spec, cell) for part in SPLIT.split(text) if part.strip()]
@@ -343,11 +342,11 @@ class Builder:
         nodes = []
         for term in schema.vocabulary(item_fields[step_key].vocabulary).terms:
             columns = [c for c in row.cells if c.shape == "step" and c.path[1] == term]
-            if not any(self._text(row.value(c)) for c in columns):
+            if not any(cell_text(row.value(c)) for c in columns):
                 if not columns and term in by_step:
                     nodes.append(by_step[term])
                 continue
-            first = next(c for c in columns if self._text(row.value(c)))
+            first = next(c for c in columns if cell_text(row.value(c)))
             name = f"{STEPS}[{len(nodes) + 1}]"
             pairs = [(yaml.ScalarNode(_STR, step_key, row.cell(first).mark(), row.cell(first).mark()),
                       yaml.ScalarNode(_STR, term, row.cell(first).mark(), row.cell(first).mark(), style='"'))]
@@ -372,7 +371,7 @@ class Builder:
         sheet = row.sheet
         kind = sheet.kind
         id_column = sheet.column("id")
-        record_id = self._text(row.value(id_column))
+        record_id = cell_text(row.value(id_column))
         if not record_id:
             self.error(row.cell(id_column), "sheet-empty-cell", header=id_column.header)
             return None
@@ -384,7 +383,7 @@ class Builder:
             community = record_id
         else:
             community_column = next(c for c in sheet.columns if c.shape == "community")
-            community = self._text(row.value(community_column))
+            community = cell_text(row.value(community_column))
             cell = row.cell(community_column)
             if not community:
                 self.error(cell, "sheet-empty-cell", header=community_column.header)
@@ -452,12 +451,12 @@ def build_records(book: WorkbookRows, problems: Problems, content_root: Path,
         if sheet.list_field is not None or sheet.name not in book.rows:
             continue
         rows = book.rows[sheet.name]
-        ids = {builder._text(r.value(sheet.column("id"))) for r in rows}
+        ids = {cell_text(r.value(sheet.column("id"))) for r in rows}
         items_by_id: dict[str, dict[str, list[Row]]] = {}
         for item_sheet in (s for s in sheets() if s.parent == sheet.name and s.name in book.rows):
             parent_column = item_sheet.columns[0]
             for row in book.rows[item_sheet.name]:
-                parent = builder._text(row.value(parent_column))
+                parent = cell_text(row.value(parent_column))
                 if not parent:
                     builder.error(row.cell(parent_column), "sheet-empty-cell", header=parent_column.header)
                 elif parent not in ids:
@@ -467,7 +466,7 @@ def build_records(book: WorkbookRows, problems: Problems, content_root: Path,
                     items_by_id.setdefault(parent, {}).setdefault(item_sheet.name, []).append(row)
         present = [s.name for s in sheets() if s.parent == sheet.name and s.name in book.rows]
         for row in rows:
-            record_id = builder._text(row.value(sheet.column("id")))
+            record_id = cell_text(row.value(sheet.column("id")))
             items = {name: items_by_id.get(record_id, {}).get(name, []) for name in present}
             record = builder.record(row, items)
             if record is not None:
