@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 from typing import Any, Callable
@@ -13,6 +14,7 @@ from frictionless import Resource
 from frictionless.formats import ExcelControl
 
 from conftest import REPO, tree_digest
+from ailin import messages
 from ailin.cli import main
 from ailin.sheet.layout import sheets
 
@@ -229,6 +231,17 @@ BAD_EDITS = {
         "board.xlsx:资金来源!A1: error: 有“资金来源”表却没有“项目”表。“资金来源”表的每一行按“项目编号”归到“项目”表的一行，请把“项目”表一起放进工作簿。 [sheet-missing-parent]"),
     "missing id column": (lambda book: _delete_column(book, "建议", 2),
         "board.xlsx:建议!AK1: error: “建议”表缺少必需的列“编号”。请在第 1 行加上这一列，并在每一行填写。 [sheet-missing-column]"),
+    "repeated header": (_cells("建议", AL1="标题"),
+        "board.xlsx:建议!AL1: error: 列名“标题”出现了两次（另一列在 C1）。请删除或改正其中一列。 [sheet-duplicate-column]"),
+    "attendance in words": (_cells("会议", G2="居民二十人"),
+        "board.xlsx:会议!G2: error: “参会人数”中的 “居民二十人” 看不懂。请写成“组别 人数”，多项用顿号分开，如 居民 23、党员 6。 [sheet-bad-groups]"),
+    "unknown community": (_cells("建议", A2="nowhere"),
+        "board.xlsx:建议!A2: error: 社区 nowhere 不存在：content/communities/ 下没有这个文件夹，“社区”表中也没有这一行。请核对社区编号。 [sheet-unknown-community]"),
+    "record moved to another community": (
+        lambda book: (_cells("社区", A3="other", B3="其他社区", C3="东湖街道")(book), _cells("建议", A2="other")(book)),
+        "board.xlsx:建议!A2: error: demo-001 属于社区 demo，这里却写的是 other。表格不能把记录移到另一个社区：请改回 demo；确需移动，请直接移动它的 YAML 文件。 [sheet-moved-record]"),
+    "no sheet to import": (lambda book: _only_help(book),
+        "board.xlsx: error: 工作簿里没有可以导入的工作表。工作表须叫：社区、建议、会议、项目。可用 ailin sheet template 生成一份空白模板。 [sheet-no-records]"),
     "empty required cell": (_cells("建议", C3=None),
         "board.xlsx:建议!C3: error: “标题”必须填写，这一格却是空的。请填上内容。 [sheet-empty-cell]"),
     "unknown label": (_cells("建议", H2="紫色"),
@@ -242,6 +255,12 @@ BAD_EDITS = {
     "step dates going back": (_cells("建议", M3="2024-04-05", Y3="2024-04-02"),
         "board.xlsx:建议!Y3: error: 步骤 feedback 的日期 2024-04-02 早于前一步的 2024-04-05。日期不能倒退，请核对。 [step-date-decreasing]"),
 }
+
+
+def _only_help(book: Path) -> None:
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "说明"
+    workbook.save(book)
 
 
 def _delete_column(book: Path, sheet: str, column: int) -> None:
@@ -319,3 +338,9 @@ def test_an_empty_extra_sheet_is_ignored_but_one_with_data_is_not(board: Path, c
         "board.xlsx:Sheet1!A1: error: 工作表“Sheet1”的名字无法识别，其中的内容不会导入。工作表须叫：社区、小区（院落）、建议、会议、"
         "决议、项目、资金来源、成果、照片。请把它改回原来的名字，或删除这张表。 [sheet-unknown-sheet]"
     )
+
+
+def test_every_workbook_message_has_a_case() -> None:
+    catalogue = {code for code in messages.codes() if code.startswith("sheet-")}
+    shown = set(re.findall(r"\[(sheet-[a-z-]+)\]", Path(__file__).read_text(encoding="utf-8")))
+    assert catalogue - shown == set()

@@ -31,7 +31,7 @@ from .layout import HELP_SHEET, LISTS_SHEET, STEPS, Column, Sheet, record_sheet,
 
 CELL_LINE = 1_000_000  # marks at or past this line are cells; below, lines of a YAML file
 SPLIT = re.compile(r"[、,，;；\n]+")
-GROUP_ITEM = re.compile(r"^(.+?)\s*[:：]?\s*([^\s:：]+)$")
+GROUP_ITEM = re.compile(r"^(.+?)\s*[:：]?\s*([0-9０-９][0-9０-９.．]*)$")  # 居民 23, residents: 23
 NUMBER = re.compile(r"^[-+]?(0|[1-9][0-9_]*)(\.[0-9]+)?$")
 FULL_WIDTH_DIGIT = re.compile("[０-９．，]")
 TRUE_WORDS = {"true": "true", "yes": "true", "是": "true", "同意": "true",
