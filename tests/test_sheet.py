@@ -344,3 +344,28 @@ def test_every_workbook_message_has_a_case() -> None:
     catalogue = {code for code in messages.codes() if code.startswith("sheet-")}
     shown = set(re.findall(r"\[(sheet-[a-z-]+)\]", Path(__file__).read_text(encoding="utf-8")))
     assert catalogue - shown == set()
+
+
+def test_an_office_starting_from_paper_fills_the_template(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/board.yaml").write_text("title: 新河公示板\nas_of: 2024-12-20\n", encoding="utf-8")
+    assert run(capsys, "sheet", "template", "台账.xlsx")[0] == 0
+    workbook = openpyxl.load_workbook("台账.xlsx")
+    workbook["社区"].append(["xinhe", "新河社区", "东湖街道"])
+    workbook["建议"].append(["xinhe", "xh-2024-001", "路灯不亮", dt.date(2024, 5, 1), "建议征集箱", "安全隐患", None, "黄色"])
+    workbook.save("台账.xlsx")
+    code, out = run(capsys, "sheet", "import", "台账.xlsx")
+    assert (code, out) == (0, "新建 content/communities/xinhe/community.yaml\n"
+                              "新建 content/communities/xinhe/suggestions/xh-2024-001.yaml\n"
+                              "导入完成：新建 2 个文件，修改 0 个文件，0 条记录没有变化。\n")
+    assert run(capsys, "check")[1] == "检查通过：3 条记录，没有发现错误。\n"
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("board.csv", "工作簿的文件名须以 .xlsx 结尾，如 台账.xlsx（这里是 board.csv）。"),
+    ("nowhere/board.xlsx", "文件夹 nowhere 不存在。请先建好文件夹，或换一个保存位置。"),
+])
+def test_a_workbook_that_cannot_be_written_there_is_a_usage_error(board: Path, capsys, target: str, expected: str) -> None:
+    assert run(capsys, "sheet", "export", target, "--content", ".") == (2, expected + "\n")
+    assert run(capsys, "sheet", "template", target, "--content", ".") == (2, expected + "\n")

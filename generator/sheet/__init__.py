@@ -20,7 +20,7 @@ from ..load import Content, Document, community_folders, display_path, iter_docu
 from ..messages import format_problem, message
 from ..problems import Location, Problem, Problems
 from ..validate import convert_document, read_settings, validate_content
-from .layout import sheets
+from .layout import record_sheet, sheets
 
 WORKBOOK_SUFFIX = ".xlsx"
 
@@ -58,12 +58,24 @@ def _save(book_path: Path, write) -> None:
         raise
 
 
+def _unwritable(book_path: Path, language: str) -> Outcome | None:
+    """A usage error (exit 2) when the workbook cannot be written where it was asked for."""
+    if Path(book_path).suffix.lower() != WORKBOOK_SUFFIX:
+        return Outcome(2, _words("_sheet_need_xlsx", language, file=book_path))
+    if not Path(book_path).resolve().parent.is_dir():
+        return Outcome(2, _words("_sheet_no_folder", language, folder=display_path(Path(book_path).resolve().parent)))
+    return None
+
+
 def export_workbook(content_dir: Path, book_path: Path, community: str | None = None,
                     language: str | None = None) -> Outcome:
     """A checked board's records (of one community, with `community`) as a workbook."""
     from .. import pipeline
     from .workbook import write_workbook
 
+    refused = _unwritable(book_path, language or "zh")
+    if refused:
+        return refused
     result = pipeline.check(content_dir, language)
     if not result.ok:
         return Outcome(1, pipeline.report(result) + "\n" + _words("_sheet_not_exported", result.language))
@@ -87,6 +99,9 @@ def template_workbook(content_dir: Path, book_path: Path, language: str | None =
     """The workbook without rows: headers, dropdowns (with the board's extra terms) and 说明."""
     from .workbook import write_workbook
 
+    refused = _unwritable(book_path, language or "zh")
+    if refused:
+        return refused
     board = load_board(Path(content_dir), Problems()) if (Path(content_dir) / "board.yaml").is_file() else None
     language = _language(board, language)
     vocabularies = read_settings(board, Problems(), language).vocabularies
@@ -107,10 +122,14 @@ def import_workbook(book_path: Path, content_dir: Path, language: str | None = N
     board_document = load_board(root, problems)
     language = _language(board_document, language)
     settings = read_settings(board_document, problems, language)
-    folders = community_folders(root, problems)
+    folder_problems = Problems()
+    folders = community_folders(root, folder_problems)
     content = Content(root=root.resolve(), board=board_document)
     documents = list(iter_documents(content, folders, problems))
     book = read_workbook(Path(book_path), problems)
+    # A board started from the template has no communities/ yet: the workbook's 社区 rows make it.
+    if not (book and book.rows.get(record_sheet("community").name) and not (root / "communities").exists()):
+        problems.extend(folder_problems)
     records = []
     if book is not None:
         existing = {(d.kind, _id_of(d)): d for d in documents}
