@@ -115,7 +115,8 @@ def sheets() -> tuple[Sheet, ...]:
         name = record.title["zh"]
         columns: list[Column] = []
         if kind != "community":
-            community_help = {"zh": "社区编号，即 communities/ 下的文件夹名。", "en": "The community's id: its folder under communities/."}
+            community_help = {"zh": "社区编号，即 communities/ 下的文件夹名。",
+                              "en": "The community's id: its folder under communities/."}
             columns.append(Column(COMMUNITY_COLUMN["zh"], COMMUNITY_COLUMN["en"], (), FieldSpec("community", "slug"),
                                   "community", True, community_help))
         item_sheets: list[Sheet] = []
@@ -126,7 +127,8 @@ def sheets() -> tuple[Sheet, ...]:
                 columns += _step_columns(spec)
             elif spec.type == "list" and spec.items is not None and spec.items.type == "object":
                 parent = _id_column(kind)
-                parent_help = {"zh": f"这一行属于哪条{name}：{name}表中的编号。", "en": f"The {kind} this row belongs to: its id."}
+                parent_help = {"zh": f"这一行属于哪条{name}：{name}表中的编号。",
+                               "en": f"The {kind} this row belongs to: its id."}
                 key_column = Column(f"{name}{parent.header}", kind, (), parent.spec, "parent", True, parent_help)
                 item_columns = [
                     column

@@ -216,7 +216,8 @@ class Builder:
         self.problems = problems
         self.content_root = content_root
         self.existing = existing
-        self.communities = communities | {cell_text(r.value(r.sheet.column("id"))) for r in book.rows.get(record_sheet("community").name, [])}
+        new_communities = book.rows.get(record_sheet("community").name, [])
+        self.communities = communities | {cell_text(r.value(r.sheet.column("id"))) for r in new_communities}
         self.places: dict[str, Cell] = {}
 
     def error(self, cell: Cell, code: str, **args: Any) -> None:
