@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,18 @@ def test_failed_check_writes_nothing_and_keeps_the_previous_site(board: Path, tm
     assert out.rstrip().endswith("网站未生成：上次生成的网站保持不变。")
     assert tree_digest(site) == before
     assert sorted(p.name for p in site.parent.iterdir()) == ["content", "site"]  # no staging folder left
+
+
+def test_a_build_leaves_no_temporary_folder(board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    assert build(board, tmp_path / "site") == 0
+    # jieba keeps one cache file of its dictionary there, reused by every later run
+    assert [p.name for p in temporary.iterdir()] in ([], ["jieba.cache"])
+    import jieba
+
+    assert "东湖街道" in jieba.lcut("东湖街道示范社区")  # search still splits place names whole
 
 
 def test_mkdocs_build_strict_works_through_the_plugin(tmp_path: Path) -> None:
