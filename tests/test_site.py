@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import html.parser
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -107,6 +110,25 @@ def test_a_build_leaves_no_temporary_folder(board: Path, tmp_path: Path, monkeyp
     import jieba
 
     assert "东湖街道" in jieba.lcut("东湖街道示范社区")  # search still splits place names whole
+
+
+def test_the_embed_snippet_is_safe_to_paste(board: Path, tmp_path: Path) -> None:
+    name = '示范" onload="window.__pwned=1'
+    community = board / "communities/demo/community.yaml"
+    community.write_text(community.read_text(encoding="utf-8").replace("name: 示范社区", f"name: '{name}'"), encoding="utf-8")
+    (board / "board.yaml").write_text((board / "board.yaml").read_text(encoding="utf-8") + "base_url: https://example.org/board/\n", encoding="utf-8")
+    assert build(board, tmp_path / "site") == 0
+    page = (tmp_path / "site/c/demo/index.html").read_text(encoding="utf-8")
+    shown = re.search(r'<pre class="ab-snippet"><code>(.*?)</code></pre>', page).group(1)
+    pasted = html.unescape(shown)  # what a person copies from the page
+
+    tags: list[tuple[str, dict]] = []
+    parser = html.parser.HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: tags.append((tag, dict(attrs)))
+    parser.feed(pasted)
+    assert [(tag, sorted(attrs)) for tag, attrs in tags] == [("iframe", ["loading", "src", "style", "title"])]
+    assert tags[0][1]["title"] == name
+    assert tags[0][1]["src"] == "https://example.org/board/c/demo/embed/"
 
 
 def test_mkdocs_build_strict_works_through_the_plugin(tmp_path: Path) -> None:
