@@ -598,6 +598,8 @@ class Settings:
 def read_settings(board: Document | None, problems: Problems, language: str) -> Settings:
     vocabularies: dict[str, Vocabulary] = {}
     record = convert_document(board, problems, language, {}) if board is not None else None
+    if record is not None:
+        check_privacy([record], problems)  # its title and labels are on every page
     data = record.data if record else {}
     for vocabulary_name, key in (("category", "categories"), ("funding_source", "funding_sources")):
         if data.get(key):
