@@ -56,9 +56,9 @@ def _any_of(words: list[str]) -> str:
 # -- numbers ------------------------------------------------------------------------------
 
 # A run of digits, single separators allowed between them: 138 1234 5678, 028-8765 4321,
-# 139.1234.5678, +86 138..., (028)87654321, 5101...123X. Each run is classified as a whole.
+# 139.1234.5678, 139/1234/5678, +86 138..., (028)87654321, 5101...123X. Each run is classified as a whole.
 NUMBER_RUN = re.compile(
-    r"(?<![\d.])(?:\+\s?)?(?:\(\d{2,4}\)\s?)?\d(?:(?:\s?[-–—.]\s?|[ \u3000])?\d)*(?:[Xx](?![A-Za-z0-9]))?",
+    r"(?<![\d.])(?:\+\s?)?(?:\(\d{2,4}\)\s?)?\d(?:(?:\s?[-–—.]\s?|[ \u3000/])?\d)*(?:[Xx](?![A-Za-z0-9]))?",
     re.ASCII,
 )
 # Number detectors run only on texts with 7 digits or more (counted with `match`, anchored, so
@@ -118,8 +118,10 @@ ADDRESS = re.compile(
 ADDRESS_ROOM = re.compile(rf"(?P<head>{_N}\s*单元)\s*(?P<room>\d{{3,4}})(?P<tail>{_ROOM_END})|(?P<head2>\d{{1,4}}号)\s*(?P<room2>\d{{3,4}})(?P<tail2>室|房)")
 # Building + unit + floor: 5号楼2单元3楼 is two doors at most.
 ADDRESS_FLOOR = re.compile(rf"(?P<head>(?:{_N}|[A-Za-z])\s*(?:栋|幢|号楼|座)\s*{_N}\s*单元)\s*(?P<room>{_N})\s*(?P<tail>楼|层)(?!\s*(?:以上|以下|及|至|到|[-—~]|{_any_of(_RAW_WORDS['counted_after_building'])}))")
-# A road number with a sub-number: 幸福路12号附3号.
-ADDRESS_ANNEX = re.compile(r"(?P<head>[\u4e00-\u9fff]{0,8}?(?:路|街|巷|道))\s*(?P<number>\d{1,4}\s*号\s*附\s*\d{1,3}\s*号)")
+# A road number with a sub-number: 幸福路12号附3号, 人民南路4段12号附5号.
+ADDRESS_ANNEX = re.compile(
+    r"(?P<head>[\u4e00-\u9fff]{0,8}?(?:路|街|巷|道)(?:\s*[\d一二三四五六七八九]{1,2}\s*段)?)\s*(?P<number>\d{1,4}\s*号\s*附\s*\d{1,3}\s*号)"
+)
 # 2-1-302 or 3栋2-1-302 (not 2024-03-05); without a word that says address, only a warning.
 DASHED_ADDRESS = re.compile(
     rf"(?<![\d./:-])(?P<head>(?:{_N}\s*(?:栋|幢|号楼))?)(?P<building>\d{{1,2}})-(?P<unit>\d{{1,2}})-(?P<room>\d{{3,4}})(?![\d-])(?P<tail>室|号|房|户)?"
@@ -374,6 +376,8 @@ def _im_accounts(text: str) -> list[Finding]:
             keyword, account = m.group(1), m.group(2)
             if COUNTED.match(text, m.end()):  # QQ 12000 元
                 continue
+            if keyword.lower() == "wechat" and account.isalpha() and text[m.start() + 6:m.start() + 7].isspace():
+                continue  # English prose: "WeChat blocks ..."; an id given in English says ID or a colon
             shown = f"{keyword} {account[0]}***{account[-1]}"
             findings.append(Finding("privacy-im-account", m.start(), m.end(), shown, shown))
     return findings
