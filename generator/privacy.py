@@ -2,8 +2,8 @@
 
 China's Personal Information Protection Law (PIPL, 《个人信息保护法》) forbids publishing
 personal information without the person's separate consent, and the generator is the last
-line of defence. `check_privacy` reads every free-text value of every record, board.yaml
-included (the fields whose schema type is `string`, `markdown` or `labels`), and reports each
+line of defence. `check_privacy` reads every text of every record that reaches the site,
+board.yaml included (schema types `string`, `markdown`, `labels` and `path`), and reports each
 phone number, resident ID number, bank card number, e-mail address, WeChat/QQ account, licence
 plate, full name with a form of address, door-level address and unmasked submitter name,
 quoting it masked and suggesting a masked form.
@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # validate imports this module
     from .validate import Record
 
 WORDS_FILE = Path(__file__).with_name("privacy_words.yaml")
-TEXT_TYPES = ("string", "markdown")
+TEXT_TYPES = ("string", "markdown", "path")  # a photo's file name is in its address on the site
 SUBMITTER_DISPLAY = ("submitter", "display")
 EXCEPTIONS_FIELD = "privacy_exceptions"
 _RAW_WORDS = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))

@@ -116,3 +116,16 @@ def test_an_exception_for_a_whole_step_covers_its_note(board: Path) -> None:
         ("warning", "privacy-exception", 1),
     ]
     assert result.ok
+
+
+def test_board_titles_and_photo_file_names_are_scanned(board: Path) -> None:
+    (board / "board.yaml").write_text("title: 公示板 咨询 13912345678\nlanguage: zh\nas_of: 2024-12-20\n", encoding="utf-8")
+    project = board / "communities/demo/projects/demo-lights.yaml"
+    (board / "communities/demo/media/张建国先生.jpg").write_bytes((board / "communities/demo/media/lights-after.jpg").read_bytes())
+    project.write_text(project.read_text(encoding="utf-8").replace("file: lights-after.jpg", "file: 张建国先生.jpg"), encoding="utf-8")
+    assert _privacy_problems(board) == [
+        "board.yaml:1:8: privacy-mobile",
+        "communities/demo/projects/demo-lights.yaml:" + next(
+            f"{i}:{line.index('张') + 1}" for i, line in enumerate(project.read_text(encoding="utf-8").splitlines(), 1) if "张建国" in line
+        ) + ": privacy-person-name",
+    ]
