@@ -95,11 +95,11 @@ EMAIL = re.compile(
     r"((?:[A-Za-z0-9\u4e00-\u9fff-]+\s?(?:[.。]|\(dot\))\s?)+(?:[A-Za-z]{2,}|[\u4e00-\u9fff]{2,4}))",
     re.IGNORECASE,
 )
-# An account given as a contact: 微信号 abc123, VX: abc123, V信 abc123, QQ 12345678, QQ号…
+# An account given as a contact: 微信号 abc123, VX: abc123, V信 abc123, V：abc123, 加V abc123, QQ 12345678…
 # 微信公众号, 微信群 and QQ群 do not match: the id must follow the keyword directly. A WeChat id
 # starts with a letter, so 微信 12000 元 (a payment) is no account; QQ numbers are digits.
 WECHAT_ACCOUNT = re.compile(
-    r"(?<![A-Za-z])(微信|薇信|威信|[VvWw][Xx]|[Vv]信|[Ww]e[Cc]hat)\s*(?:号码?|ID|id)?\s*(?:[:：是为]\s*)?"
+    r"(?<![A-Za-z])(微信|薇信|威信|[VvWw][Xx]|[Vv]信|[Ww]e[Cc]hat|[Vv](?=\s*[:：])|(?<=加)[Vv])\s*(?:号码?|ID|id)?\s*(?:[:：是为]\s*)?"
     r"([A-Za-z][A-Za-z0-9_-]{5,19})(?![A-Za-z0-9_-])"
 )
 QQ_ACCOUNT = re.compile(r"(?<![A-Za-z])([Qq]{2}|扣扣)\s*(?:号码?|ID|id)?\s*(?:[:：是为]\s*)?([1-9]\d{4,11})(?![\d])")
@@ -376,8 +376,8 @@ def _im_accounts(text: str) -> list[Finding]:
             keyword, account = m.group(1), m.group(2)
             if COUNTED.match(text, m.end()):  # QQ 12000 元
                 continue
-            if keyword.lower() == "wechat" and account.isalpha() and text[m.start() + 6:m.start() + 7].isspace():
-                continue  # English prose: "WeChat blocks ..."; an id given in English says ID or a colon
+            if account.isalpha() and (keyword in "Vv" or keyword.lower() == "wechat" and text[m.start() + 6:m.start() + 7].isspace()):
+                continue  # English prose: "WeChat blocks", "V: vitamin"; an id given so says ID or has a digit
             shown = f"{keyword} {account[0]}***{account[-1]}"
             findings.append(Finding("privacy-im-account", m.start(), m.end(), shown, shown))
     return findings
