@@ -114,8 +114,10 @@ _ROOM_END = rf"(?:室|号房?|房|(?!\s*(?:[\d:：./-]|{_any_of(_RAW_WORDS['coun
 ADDRESS = re.compile(
     rf"(?P<head>(?:{_N}|[A-Za-z])\s*(?:栋|幢|号楼|座)\s*(?:{_N}\s*单元)?)\s*(?P<room>\d{{3,4}})(?P<tail>{_ROOM_END})"
 )
-# Unit + room, street number + room: 2单元501, 2单元501室, 幸福路12号302室.
-ADDRESS_ROOM = re.compile(rf"(?P<head>{_N}\s*单元)\s*(?P<room>\d{{3,4}})(?P<tail>{_ROOM_END})|(?P<head2>\d{{1,4}}号)\s*(?P<room2>\d{{3,4}})(?P<tail2>室|房)")
+# Unit + room without the building: 2单元501, 2单元501室.
+ADDRESS_UNIT_ROOM = re.compile(rf"(?P<head>{_N}\s*单元)\s*(?P<room>\d{{3,4}})(?P<tail>{_ROOM_END})")
+# Street number + room, with 室 written: 幸福路12号302室.
+ADDRESS_STREET_ROOM = re.compile(r"(?P<head>\d{1,4}号)\s*(?P<room>\d{3,4})(?P<tail>室|房)")
 # Building + unit + floor: 5号楼2单元3楼 is two doors at most.
 ADDRESS_FLOOR = re.compile(rf"(?P<head>(?:{_N}|[A-Za-z])\s*(?:栋|幢|号楼|座)\s*{_N}\s*单元)\s*(?P<room>{_N})\s*(?P<tail>楼|层)(?!\s*(?:以上|以下|及|至|到|[-—~]|{_any_of(_RAW_WORDS['counted_after_building'])}))")
 # A road number with a sub-number: 幸福路12号附3号, 人民南路4段12号附5号.
@@ -404,14 +406,12 @@ def _is_public_place(text: str, start: int, end: int) -> bool:
 
 def _addresses(text: str) -> list[Finding]:
     findings = []
-    for pattern in (ADDRESS, ADDRESS_ROOM, ADDRESS_FLOOR):
+    for pattern in (ADDRESS, ADDRESS_UNIT_ROOM, ADDRESS_STREET_ROOM, ADDRESS_FLOOR):
         for m in pattern.finditer(text):
             if _is_public_place(text, m.start(), m.end()):
                 continue
-            head, room, tail = (m.group("head"), m.group("room"), m.group("tail")) if m.group("head") is not None \
-                else (m.group("head2"), m.group("room2"), m.group("tail2"))
-            head = re.sub(r"\s", "", head)
-            found = head + "*" * len(re.sub(r"\s", "", room)) + tail
+            head = re.sub(r"\s", "", m.group("head"))
+            found = head + "*" * len(re.sub(r"\s", "", m.group("room"))) + m.group("tail")
             findings.append(Finding("privacy-address", m.start(), m.end(), found, head))
     for m in ADDRESS_ANNEX.finditer(text):
         if not _is_public_place(text, m.start(), m.end()):
