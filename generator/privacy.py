@@ -416,7 +416,7 @@ def _addresses(text: str) -> list[Finding]:
     for m in ADDRESS_ANNEX.finditer(text):
         if not _is_public_place(text, m.start(), m.end()):
             head = m.group("head")
-            findings.append(Finding("privacy-address", m.start(), m.end(), f"{head}**号附*号", head or "路名"))
+            findings.append(Finding("privacy-address", m.start(), m.end(), f"{head}**号附*号", head))
     for m in DASHED_ADDRESS.finditer(text):
         head = re.sub(r"\s", "", m.group("head"))
         building, unit, room = m.group("building"), m.group("unit"), m.group("room")
