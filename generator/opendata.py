@@ -52,6 +52,10 @@ _TYPES = {
     "amount": "number", "boolean": "boolean", "counts": "object", "list": "array",
 }
 _OTHER = {"zh": "en", "en": "zh"}
+# Text cells a spreadsheet would run as a formula; OWASP's advice is a leading single quote.
+# Only free-text columns: ids, keys, dates and numbers never start so (a negative number is a number).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FREE_TEXT = ("string", "markdown")
 _validated: set[str] = set()  # digests of packages that passed in this process (`ailin serve` rebuilds)
 
 # Words for what the schemas do not declare: derived columns, the keys of `counts` fields that
@@ -535,8 +539,8 @@ def _field_descriptor(column: Column, language: str, vocabularies: Mapping[str, 
         }
     if spec.type in ("slug",) or spec.type == "ref" and spec.to != "resolution":
         constraints["pattern"] = SLUG_PATTERN
-    if spec.max_length is not None:
-        constraints["maxLength"] = spec.max_length
+    if spec.max_length is not None:  # free text may carry the formula-neutralizing quote
+        constraints["maxLength"] = spec.max_length + (spec.type in FREE_TEXT)
     if spec.type in ("count", "amount"):
         constraints["minimum"] = 0
     if spec.min is not None:
@@ -614,12 +618,23 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _text_cell(value: Any) -> str:
+    """A free-text value as a CSV cell that no spreadsheet runs as a formula: =SUM(…) -> '=SUM(…)."""
+    cell = _cell(value)
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def _is_free_text(column: Column) -> bool:
+    return column.key is None and _resolve(column.source)[0].type in FREE_TEXT
+
+
 def table_rows(board: BoardModel) -> dict[str, list[list[str]]]:
     """Every table's rows as CSV cells, in key order (the header is not included)."""
-    return {
-        table.name: [[_cell(column.get(row)) for column in table.columns] for row in table.rows(board)]
-        for table in TABLES
-    }
+    tables = {}
+    for table in TABLES:
+        cells = [(column.get, _text_cell if _is_free_text(column) else _cell) for column in table.columns]
+        tables[table.name] = [[write(get(row)) for get, write in cells] for row in table.rows(board)]
+    return tables
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> bytes:

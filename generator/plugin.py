@@ -7,7 +7,6 @@ pipeline knows nothing of MkDocs; this module only translates between the two.
 from __future__ import annotations
 
 import logging
-import tempfile
 from pathlib import Path
 
 from mkdocs.config import base
@@ -80,15 +79,17 @@ class AilinPlugin(BasePlugin[AilinConfig]):
             dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_OVERRIDES))
 
     def _configure_search(self, config, board) -> None:
-        """jieba splits Chinese words for search; teach it the board's place names."""
-        search = config.plugins.get("material/search")
-        if search is None:
+        """jieba splits Chinese words for search; teach it the board's place names.
+
+        Words are added in memory: a dictionary file would need a temporary folder that
+        nothing removes after the build."""
+        if config.plugins.get("material/search") is None:
             return
+        import jieba  # search's word splitter, loaded only when search is on
+
         logging.getLogger("jieba").setLevel(logging.WARNING)  # not its dictionary-loading chatter
-        words = pipeline.place_names(board)
-        dictionary = Path(tempfile.mkdtemp(prefix="ailin-jieba-")) / "places.txt"
-        dictionary.write_text("".join(f"{word} 100 ns\n" for word in words), encoding="utf-8")
-        search.config.jieba_dict_user = str(dictionary)
+        for word in pipeline.place_names(board):
+            jieba.add_word(word, freq=100, tag="ns")
 
     def on_files(self, files: Files, *, config) -> Files:
         for page in sorted(PAGES.glob("*.md")):  # a board's own page of the same name wins

@@ -2,18 +2,24 @@
 
 China's Personal Information Protection Law (PIPL, 《个人信息保护法》) forbids publishing
 personal information without the person's separate consent, and the generator is the last
-line of defence. `check_privacy` reads every free-text value of every record (the fields whose
-schema type is `string` or `markdown`) and reports, as an error at the value's location, each
+line of defence. `check_privacy` reads every text of every record that reaches the site,
+board.yaml included (schema types `string`, `markdown`, `labels` and `path`), and reports each
 phone number, resident ID number, bank card number, e-mail address, WeChat/QQ account, licence
 plate, full name with a form of address, door-level address and unmasked submitter name,
 quoting it masked and suggesting a masked form.
 
+Context decides: amounts, counts, years, document numbers, rooms of public buildings, schools
+and groups are not personal. A finding the rules cannot be sure of (a bare 3-2-501, an ID
+number whose check digit is right but whose region is unknown) is a warning that names the rule,
+never an error: a guard that cries wolf teaches volunteers to add exceptions until it guards nothing.
+
 A record may list reviewed `privacy_exceptions` ({field, reason}): findings in that field are
-not errors but one warning per exception, so every exception shows in the check output. The
+not reported but one warning per exception is, so every exception shows in the check output. The
 community's public `contact.phone` is never scanned, and the same number elsewhere in that
 community's records is not reported.
 
-`scan_text` is the detector on one text; it knows nothing of records and is what tests call.
+`scan_text` is the detector on one text; it knows nothing of records and is what tests and
+benchmarks/bench_privacy.py call. The word lists are data, in privacy_words.yaml.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from stdnum import luhn
+from stdnum.cn import ric
 
 from . import schema
 from .schema import FieldSpec
@@ -35,16 +43,22 @@ if TYPE_CHECKING:  # validate imports this module
     from .validate import Record
 
 WORDS_FILE = Path(__file__).with_name("privacy_words.yaml")
-TEXT_TYPES = ("string", "markdown")
+TEXT_TYPES = ("string", "markdown", "path")  # a photo's file name is in its address on the site
 SUBMITTER_DISPLAY = ("submitter", "display")
 EXCEPTIONS_FIELD = "privacy_exceptions"
+_RAW_WORDS = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+
+
+def _any_of(words: list[str]) -> str:
+    return "|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w))))
+
 
 # -- numbers ------------------------------------------------------------------------------
 
 # A run of digits, single separators allowed between them: 138 1234 5678, 028-8765 4321,
-# +86 138..., (028)87654321, 5101...123X. Each run is classified as a whole by its digits.
+# 139.1234.5678, 139/1234/5678, +86 138..., (028)87654321, 5101...123X. Each run is classified as a whole.
 NUMBER_RUN = re.compile(
-    r"(?<![\d.])(?:\+\s?)?(?:\(\d{2,4}\)\s?)?\d(?:(?:\s?[-–—]\s?|[ \u3000])?\d)*(?:[Xx](?![A-Za-z0-9]))?",
+    r"(?<![\d.])(?:\+\s?)?(?:\(\d{2,4}\)\s?)?\d(?:(?:\s?[-–—.]\s?|[ \u3000/])?\d)*(?:[Xx](?![A-Za-z0-9]))?",
     re.ASCII,
 )
 # Number detectors run only on texts with 7 digits or more (counted with `match`, anchored, so
@@ -56,7 +70,11 @@ LANDLINE = re.compile(r"0(?:10|2\d|[3-9]\d{2})[2-9]\d{6,7}", re.ASCII)
 LOCAL_NUMBER = re.compile(r"[2-9]\d{6,7}", re.ASCII)
 # A bare local number counts only right after words that say phone: 电话 8765 4321, 座机：87654321.
 PHONE_CONTEXT = re.compile(r"(?:电话|手机|座机|固话|致电|拨打|来电|热线|联系|号码|tel|phone|☎|📞)\D{0,3}$", re.IGNORECASE)
-COUNTED = re.compile(r"\s*(?:元|万|亿|人|户|名|个|次|米|平|㎡|m)")
+# ...and never after words that say it is a document's number: 发票号码 87654321, 工单号 ...
+DOCUMENT_CONTEXT = re.compile(rf"(?:{_any_of(_RAW_WORDS['document_numbers'])})\D{{0,4}}$")
+COUNTED = re.compile(r"\s*(?:元|万|亿|人|户|名|个|次|米|平|㎡|m|年|届|期|件|张)")
+# Dates and year ranges written with dots or dashes: 2024.03.05, 2023-2024.
+DATE_OR_YEARS = re.compile(r"(?:19|20)\d{2}\s?[-–—./]\s?(?:(?:0?[1-9]|1[0-2])(?:\s?[-–—./]\s?\d{1,2})?|(?:19|20)\d{2})", re.ASCII)
 PROVINCE_CODES = {
     "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
@@ -64,46 +82,66 @@ PROVINCE_CODES = {
 }
 MAX_CHUNKS = 5  # groups of digits one number is written in, at most: 6222 0212 3456 7890 128
 MAX_RUN_DIGITS = 40  # a longer run of spaced groups is a table of figures: its groups are read alone
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
+# Digits written in Chinese: 一三九一二三四五六七八 (幺 is how 1 is read out in phone numbers).
+CHINESE_DIGITS = "〇零一二三四五六七八九幺"
+CHINESE_DIGIT_RUN = re.compile(rf"[{CHINESE_DIGITS}](?:[\s-]?[{CHINESE_DIGITS}0-9]){{6,}}")
+TO_DIGIT = str.maketrans(CHINESE_DIGITS, "001234567891")
 
 # -- other patterns -----------------------------------------------------------------------
 
-EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9][A-Za-z0-9._%+-]*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
-# An account given as a contact: 微信号 abc123, 微信：abc123, VX abc123, QQ 12345678, QQ号…
-# 微信公众号, 微信群 and QQ群 do not match: the id must follow the keyword directly.
-IM_ACCOUNT = re.compile(
-    r"(?<![A-Za-z])(微信|[Vv][Xx]|[Vv]信|[Ww]e[Cc]hat|[Qq]{2}|扣扣)\s*(?:号码?|ID|id)?\s*(?:[:：是为]\s*)?"
-    r"([A-Za-z][A-Za-z0-9_-]{5,19}|[1-9]\d{4,11})(?![A-Za-z0-9_-])"
+# zhang@163.com, zhang(at)163.com, 张@例子.中国, zhang@163。com
+EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9][A-Za-z0-9._%+-]*)\s?(?:@|\(at\)|\[at\]|（at）)\s?"
+    r"((?:[A-Za-z0-9\u4e00-\u9fff-]+\s?(?:[.。]|\(dot\))\s?)+(?:[A-Za-z]{2,}|[\u4e00-\u9fff]{2,4}))",
+    re.IGNORECASE,
 )
+# An account given as a contact: 微信号 abc123, VX: abc123, V信 abc123, V：abc123, 加V abc123, QQ 12345678…
+# 微信公众号, 微信群 and QQ群 do not match: the id must follow the keyword directly. A WeChat id
+# starts with a letter, so 微信 12000 元 (a payment) is no account; QQ numbers are digits.
+WECHAT_ACCOUNT = re.compile(
+    r"(?<![A-Za-z])(微信|薇信|威信|[VvWw][Xx]|[Vv]信|[Ww]e[Cc]hat|[Vv](?=\s*[:：])|(?<=加)[Vv])\s*(?:号码?|ID|id)?\s*(?:[:：是为]\s*)?"
+    r"([A-Za-z][A-Za-z0-9_-]{5,19})(?![A-Za-z0-9_-])"
+)
+QQ_ACCOUNT = re.compile(r"(?<![A-Za-z])([Qq]{2}|扣扣)\s*(?:号码?|ID|id)?\s*(?:[:：是为]\s*)?([1-9]\d{4,11})(?![\d])")
 PLATE = re.compile(
-    r"(?<![A-Za-z0-9])([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼])([A-HJ-NP-Z])"
-    r"[·•・. -]?([A-HJ-NP-Z0-9]{5,6})(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼])\s?([A-HJ-NP-Za-hj-np-z])"
+    r"[·•・. -]?([A-HJ-NP-Za-hj-np-z0-9]{5,6})(?![A-Za-z0-9])"
 )
 _N = r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})"
-# After a room number: not a count, an amount, a date or another number (3栋 150户 is no door).
-_ROOM_END = r"(?:室|号房?|房|(?!\s*[\d户人名个位次辆套间层级年月日元万亿米平㎡%栋幢楼号余多左约台部件处条张株棵盏吨场期:：./-]))"
+# After a room number: not a count, an amount, a date or another number (3栋 150户, 2栋 120 支灯管).
+_ROOM_END = rf"(?:室|号房?|房|(?!\s*(?:[\d:：./-]|{_any_of(_RAW_WORDS['counted_after_building'])})))"
 # Building (+ unit) + room: 3栋2单元501室, 3幢2单元501, 5号楼302室, A座1203.
 ADDRESS = re.compile(
     rf"(?P<head>(?:{_N}|[A-Za-z])\s*(?:栋|幢|号楼|座)\s*(?:{_N}\s*单元)?)\s*(?P<room>\d{{3,4}})(?P<tail>{_ROOM_END})"
 )
-# Unit + room or street number + room, with 室 written: 2单元501室, 幸福路12号302室.
-ADDRESS_ROOM = re.compile(rf"(?P<head>{_N}\s*单元|\d{{1,4}}号)\s*(?P<room>\d{{3,4}})(?P<tail>室|房)")
-# 2-1-302 or 3栋2-1-302 where the words around say it is an address (not 2024-03-05).
+# Unit + room without the building: 2单元501, 2单元501室.
+ADDRESS_UNIT_ROOM = re.compile(rf"(?P<head>{_N}\s*单元)\s*(?P<room>\d{{3,4}})(?P<tail>{_ROOM_END})")
+# Street number + room, with 室 written: 幸福路12号302室.
+ADDRESS_STREET_ROOM = re.compile(r"(?P<head>\d{1,4}号)\s*(?P<room>\d{3,4})(?P<tail>室|房)")
+# Building + unit + floor: 5号楼2单元3楼 is two doors at most.
+ADDRESS_FLOOR = re.compile(rf"(?P<head>(?:{_N}|[A-Za-z])\s*(?:栋|幢|号楼|座)\s*{_N}\s*单元)\s*(?P<room>{_N})\s*(?P<tail>楼|层)(?!\s*(?:以上|以下|及|至|到|[-—~]|{_any_of(_RAW_WORDS['counted_after_building'])}))")
+# A road number with a sub-number: 幸福路12号附3号, 人民南路4段12号附5号.
+ADDRESS_ANNEX = re.compile(
+    r"(?P<head>[\u4e00-\u9fff]{0,8}?(?:路|街|巷|道)(?:\s*[\d一二三四五六七八九]{1,2}\s*段)?)\s*(?P<number>\d{1,4}\s*号\s*附\s*\d{1,3}\s*号)"
+)
+# 2-1-302 or 3栋2-1-302 (not 2024-03-05); without a word that says address, only a warning.
 DASHED_ADDRESS = re.compile(
     rf"(?<![\d./:-])(?P<head>(?:{_N}\s*(?:栋|幢|号楼))?)(?P<building>\d{{1,2}})-(?P<unit>\d{{1,2}})-(?P<room>\d{{3,4}})(?![\d-])(?P<tail>室|号|房|户)?"
 )
 # 2栋1-302: building, then unit-room.
 DASHED_SHORT = re.compile(rf"(?P<head>{_N}\s*(?:栋|幢|号楼))\s*(?P<unit>\d{{1,2}})-(?P<room>\d{{3,4}})(?![\d-])")
 ADDRESS_CONTEXT = re.compile(r"栋|幢|号楼|单元|小区|院|住|家|户|门牌|地址|业主|楼")
-ADDRESS_HINT = re.compile(r"[\dA-Za-z一二三四五六七八九十]\s*(?:栋|幢|号楼|座|单元)|\d-\d|\d号\s*\d")
+# Rooms of public buildings are no home: 办事处 B座305 会议室, 党群服务中心 2 楼 201 活动室.
+PUBLIC_PLACE = re.compile(_any_of(_RAW_WORDS["public_places"]))
+ADDRESS_HINT = re.compile(r"[\dA-Za-z一二三四五六七八九十]\s*(?:栋|幢|号楼|座|单元)|\d-\d|\d号\s*\d|\d号\s*附")
 FUNCTION_WORDS = set("向于连经管谢")  # surnames that are also words met before a name
 MASKED_MARKS = set("*＊×xX某○〇")
 CJK = re.compile(r"[\u4e00-\u9fff]+")
+BRACKETED = re.compile(r"[（(\[【][^)）\]】]*[)）\]】]")
 # One look decides what runs: a text without a digit, a Latin letter or @ (most of them) can only
 # hold a name. Full-width １３８… and ＱＱ are read as their half-width forms.
-CONTACT_HINT = re.compile(r"[0-9A-Za-z@\uff10-\uff19\uff20-\uff3a\uff41-\uff5a]")
-FULL_WIDTH = re.compile(r"[\uff10-\uff19\uff20-\uff3a\uff41-\uff5a]")
+CONTACT_HINT = re.compile(rf"[0-9A-Za-z@\uff10-\uff19\uff20-\uff3a\uff41-\uff5a]|{CHINESE_DIGIT_RUN.pattern}")
+FULL_WIDTH = re.compile(r"[\uff01-\uff5e]")
 TO_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 LATIN = re.compile(r"[A-Za-z]")
 
@@ -117,9 +155,10 @@ class Finding:
     end: int
     found: str  # the text as quoted back in a message: masked, never the full value
     masked: str  # the suggested replacement
+    certain: bool = True  # False: the rule cannot be sure, so a warning, not an error
 
     def __repr__(self) -> str:
-        return f"Finding({self.code!r}, {self.found!r} -> {self.masked!r})"
+        return f"Finding({self.code!r}, {self.found!r} -> {self.masked!r}{'' if self.certain else ', uncertain'})"
 
 
 # -- word lists ---------------------------------------------------------------------------
@@ -134,10 +173,10 @@ class _Words:
     roles: tuple[str, ...]  # forms of address and roles, longest first
     not_names: frozenset[str]
     role_pattern: re.Pattern
+    not_before_roles: re.Pattern  # 金沙小学 + 老师, 夕阳红 + 老人: a place or a group, not a name
 
 
-def _load_words() -> _Words:
-    raw = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+def _load_words(raw: dict) -> _Words:
     chars = lambda text: frozenset(re.sub(r"\s", "", text))  # noqa: E731 - folded YAML adds spaces
     roles = tuple(sorted(set(raw["forms_of_address"]) | set(raw["roles"]), key=lambda r: (-len(r), r)))
     return _Words(
@@ -148,10 +187,11 @@ def _load_words() -> _Words:
         roles=roles,
         not_names=frozenset(raw["not_names"]),
         role_pattern=re.compile("|".join(map(re.escape, roles))),
+        not_before_roles=re.compile(f"(?:{_any_of(raw['not_before_roles'])})$"),
     )
 
 
-WORDS = _load_words()
+WORDS = _load_words(_RAW_WORDS)
 ROLE = WORDS.role_pattern
 
 # -- the detectors ------------------------------------------------------------------------
@@ -176,18 +216,26 @@ def scan_text(text: str, public_numbers: frozenset[str] = frozenset(), names: bo
 def _contacts(text: str, public_numbers: frozenset[str]) -> list[Finding]:
     """Numbers first, then the rest: the most specific detector wins an overlap."""
     findings: list[Finding] = []
-    if SEVEN_DIGITS.match(text):
-        findings += _numbers(text, public_numbers)
+    digits = _with_chinese_digits(text)
+    if SEVEN_DIGITS.match(digits):
+        findings += _numbers(digits, public_numbers)
     latin = LATIN.search(text) is not None
-    if latin and "@" in text:
+    if "@" in text or "(at)" in text or "[at]" in text or "（at）" in text:
         findings += _emails(text)
-    if latin or "微信" in text or "扣扣" in text:
+    if latin or "扣扣" in text:
         findings += _im_accounts(text)
     if latin:
         findings += _plates(text)
     if ADDRESS_HINT.search(text):
         findings += _addresses(text)
     return findings
+
+
+def _with_chinese_digits(text: str) -> str:
+    """Runs of seven or more Chinese digits read as digits, one character for one."""
+    if not CHINESE_DIGIT_RUN.search(text):
+        return text
+    return CHINESE_DIGIT_RUN.sub(lambda m: m.group().translate(TO_DIGIT), text)
 
 
 def _without_overlaps(findings: list[Finding]) -> list[Finding]:
@@ -247,26 +295,41 @@ def _classify_number(raw: str, start: int, text: str, public_numbers: frozenset[
         national = digits[2:]
     elif digits.startswith("0086"):
         national = digits[4:]
+    elif re.match(r"86[\s-]", raw):  # 86-139…, 86 28 8765 4321: the country code without a plus
+        national = digits[2:] if MOBILE.fullmatch(digits[2:]) else "0" + digits[2:]
     if digits.endswith("X"):
-        if len(digits) == 18 and _is_id18(digits):
-            return Finding("privacy-id-number", start, end, _mask(digits, 3, 4), "****" + digits[-4:])
+        if len(digits) == 18:
+            return _id_number(digits, start, end)
         return None
-    if _is_public(national, public_numbers):
+    if DATE_OR_YEARS.fullmatch(raw) or _is_public(national, public_numbers):
         return None
     mobile = national[1:] if national[:1] == "0" else national  # 0 dialled before a mobile
     if MOBILE.fullmatch(mobile):
         return Finding("privacy-mobile", start, end, *_twice(_mask(mobile, 3, 4)))
+    document = DOCUMENT_CONTEXT.search(text, max(0, start - 12), start) is not None
     area = re.match(r"\s*\((\d{2,4})\)", raw.lstrip("+"))
-    if LANDLINE.fullmatch(national) or (area and LOCAL_NUMBER.fullmatch(national[len(area.group(1)):])):
+    if not document and (LANDLINE.fullmatch(national) or (area and LOCAL_NUMBER.fullmatch(national[len(area.group(1)):]))):
         code = area.group(1) if area else national[:3] if national[1] in "12" else national[:4]
         return Finding("privacy-landline", start, end, *_twice(f"{code}-" + _mask(national[len(code):], 0, 4)))
-    if len(digits) == 18 and _is_id18(digits) or len(digits) == 15 and _is_id15(digits):
+    if len(digits) == 18:
+        return _id_number(digits, start, end)
+    if len(digits) == 15 and _is_id15(digits):
         return Finding("privacy-id-number", start, end, _mask(digits, 3, 4), "****" + digits[-4:])
-    if 16 <= len(digits) <= 19 and digits[0] in "345689" and _luhn(digits):
+    if 16 <= len(digits) <= 19 and digits[0] in "345689" and luhn.is_valid(digits):
         return Finding("privacy-bank-card", start, end, _mask(digits, 4, 4), "****" + digits[-4:])
-    if LOCAL_NUMBER.fullmatch(digits) and PHONE_CONTEXT.search(text[max(0, start - 12):start]) and not COUNTED.match(text, end):
+    if (LOCAL_NUMBER.fullmatch(digits) and not document and PHONE_CONTEXT.search(text[max(0, start - 12):start])
+            and not COUNTED.match(text, end)):
         return Finding("privacy-landline", start, end, *_twice(_mask(digits, 0, 4)))
     return None
+
+
+def _id_number(digits: str, start: int, end: int) -> Finding | None:
+    """An 18-digit resident ID: GB 11643 check digit and a birth date (python-stdnum); a known
+    province makes it certain, otherwise it is a warning (an order number can pass the rest)."""
+    if not digits[:17].isdigit() or ric.calc_check_digit(digits) != digits[17] or not _is_birth_date(digits[6:14]):
+        return None
+    return Finding("privacy-id-number", start, end, _mask(digits, 3, 4), "****" + digits[-4:],
+                   certain=digits[:2] in PROVINCE_CODES)
 
 
 def _is_public(number: str, public_numbers: frozenset[str]) -> bool:
@@ -275,13 +338,6 @@ def _is_public(number: str, public_numbers: frozenset[str]) -> bool:
         number == public or len(min(number, public, key=len)) >= 7 and (public.endswith(number) or number.endswith(public))
         for public in public_numbers
     )
-
-
-def _is_id18(digits: str) -> bool:
-    if digits[:2] not in PROVINCE_CODES or not digits[:17].isdigit() or not _is_birth_date(digits[6:14]):
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:17], ID_WEIGHTS))
-    return ID_CHECK[total % 11] == digits[17]
 
 
 def _is_id15(digits: str) -> bool:
@@ -297,14 +353,6 @@ def _is_birth_date(text: str) -> bool:
     return dt.date(1900, 1, 1) <= day <= dt.date.today()
 
 
-def _luhn(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
-
-
 def _mask(text: str, keep_start: int, keep_end: int) -> str:
     hidden = len(text) - keep_start - keep_end
     return text[:keep_start] + "*" * hidden + text[len(text) - keep_end:] if hidden > 0 else "*" * len(text)
@@ -316,53 +364,73 @@ def _twice(masked: str) -> tuple[str, str]:
 
 
 def _emails(text: str) -> list[Finding]:
-    return [
-        Finding("privacy-email", m.start(), m.end(), *_twice(f"{m.group(1)[0]}***@{m.group(2)}"))
-        for m in EMAIL.finditer(text)
-    ]
+    findings = []
+    for m in EMAIL.finditer(text):
+        domain = re.sub(r"\s|\(dot\)", lambda d: "" if d.group().isspace() else ".", m.group(2), flags=re.I).replace("。", ".")
+        findings.append(Finding("privacy-email", m.start(), m.end(), *_twice(f"{m.group(1)[0]}***@{domain}")))
+    return findings
 
 
 def _im_accounts(text: str) -> list[Finding]:
     findings = []
-    for m in IM_ACCOUNT.finditer(text):
-        keyword, account = m.group(1), m.group(2)
-        if keyword.lower() == "qq" and not account.isdigit():
-            continue
-        shown = f"{keyword} {account[0]}***{account[-1]}"
-        findings.append(Finding("privacy-im-account", m.start(), m.end(), shown, shown))
+    for pattern in (WECHAT_ACCOUNT, QQ_ACCOUNT):
+        for m in pattern.finditer(text):
+            keyword, account = m.group(1), m.group(2)
+            if COUNTED.match(text, m.end()):  # QQ 12000 元
+                continue
+            if account.isalpha() and (keyword in "Vv" or keyword.lower() == "wechat" and text[m.start() + 6:m.start() + 7].isspace()):
+                continue  # English prose: "WeChat blocks", "V: vitamin"; an id given so says ID or has a digit
+            shown = f"{keyword} {account[0]}***{account[-1]}"
+            findings.append(Finding("privacy-im-account", m.start(), m.end(), shown, shown))
     return findings
 
 
 def _plates(text: str) -> list[Finding]:
     findings = []
     for m in PLATE.finditer(text):
-        body = m.group(3)
+        body = m.group(3).upper()  # 川a12345 is typed too
         digits = sum(c.isdigit() for c in body)
         if len(body) == 5 and digits < 3:
             continue
         if len(body) == 6 and not (body[0] in "DF" and digits >= 4 or body[-1] in "DF" and body[:-1].isdigit()):
             continue
-        masked = m.group(1) + m.group(2) + _mask(body, 0, 2)
+        masked = m.group(1) + m.group(2).upper() + _mask(body, 0, 2)
         findings.append(Finding("privacy-plate", m.start(), m.end(), masked, masked))
     return findings
 
 
+def _is_public_place(text: str, start: int, end: int) -> bool:
+    """A room of a public building: 办事处 B座305 会议室, 党群服务中心3栋201."""
+    return PUBLIC_PLACE.search(text, max(0, start - 12), min(len(text), end + 8)) is not None
+
+
 def _addresses(text: str) -> list[Finding]:
     findings = []
-    for pattern in (ADDRESS, ADDRESS_ROOM):
+    for pattern in (ADDRESS, ADDRESS_UNIT_ROOM, ADDRESS_STREET_ROOM, ADDRESS_FLOOR):
         for m in pattern.finditer(text):
+            if _is_public_place(text, m.start(), m.end()):
+                continue
             head = re.sub(r"\s", "", m.group("head"))
-            found = head + "*" * len(m.group("room")) + m.group("tail")
+            found = head + "*" * len(re.sub(r"\s", "", m.group("room"))) + m.group("tail")
             findings.append(Finding("privacy-address", m.start(), m.end(), found, head))
+    for m in ADDRESS_ANNEX.finditer(text):
+        if not _is_public_place(text, m.start(), m.end()):
+            head = m.group("head")
+            findings.append(Finding("privacy-address", m.start(), m.end(), f"{head}**号附*号", head))
     for m in DASHED_ADDRESS.finditer(text):
         head = re.sub(r"\s", "", m.group("head"))
-        before = text[max(0, m.start() - 8):m.start()]
-        if not (head or m.group("tail") or ADDRESS_CONTEXT.search(before)):
+        building, unit, room = m.group("building"), m.group("unit"), m.group("room")
+        context = bool(head or m.group("tail") or ADDRESS_CONTEXT.search(text, max(0, m.start() - 8), m.start())
+                       or ADDRESS_CONTEXT.match(text[m.end():m.end() + 8].lstrip()))  # 12-1-1801 业主
+        looks_like_date = room[:2] in ("19", "20") and int(unit) <= 12 and int(building) <= 31  # 05-03-2024
+        if (not context and looks_like_date) or _is_public_place(text, m.start(), m.end()):
             continue
-        building = head or f"{m.group('building')}栋"
-        found = f"{head}{m.group('building')}-{m.group('unit')}-" + "*" * len(m.group("room")) + (m.group("tail") or "")
-        findings.append(Finding("privacy-address", m.start(), m.end(), found, f"{building}{m.group('unit')}单元"))
+        found = f"{head}{building}-{unit}-" + "*" * len(room) + (m.group("tail") or "")
+        findings.append(Finding("privacy-address", m.start(), m.end(), found, f"{head or building + '栋'}{unit}单元",
+                                certain=context))
     for m in DASHED_SHORT.finditer(text):
+        if _is_public_place(text, m.start(), m.end()):
+            continue
         head = re.sub(r"\s", "", m.group("head"))
         found = f"{head}{m.group('unit')}-" + "*" * len(m.group("room"))
         findings.append(Finding("privacy-address", m.start(), m.end(), found, f"{head}{m.group('unit')}单元"))
@@ -370,13 +438,21 @@ def _addresses(text: str) -> list[Finding]:
 
 
 def _names(text: str) -> list[Finding]:
-    """A surname and a given name right before a form of address or a role: 张建国先生."""
+    """A surname and a given name right before a form of address or a role: 张建国先生,
+    张建国 先生, 张建国副主任; not after a place or a group's name (金沙小学老师, 夕阳红老人)."""
     findings = []
     for role in ROLE.finditer(text):
-        name = _name_before(text, role.start())
+        end = role.start()
+        while end > 0 and text[end - 1] in " \u3000":
+            end -= 1
+        if end > 0 and text[end - 1] in "副代":  # 副主任, 代理: the rank is not the name
+            end -= 1
+        if WORDS.not_before_roles.search(text, max(0, end - 8), end):
+            continue
+        name = _name_before(text, end)
         if name:
             surname, given = name
-            start = role.start() - len(surname) - len(given)
+            start = end - len(surname) - len(given)
             findings.append(Finding(
                 "privacy-person-name", start, role.end(),
                 surname + "*" * len(given) + role.group(), surname + role.group(),
@@ -421,8 +497,9 @@ def _is_ordinary_word(surname: str, given: str) -> bool:
 
 
 def unmasked_display(display: str) -> Finding | None:
-    """A submitter's display name that shows a name in full: 李华, 李建华, 李华先生."""
-    text = display.strip()
+    """A submitter's display name that shows a name in full: 李华, 李建华, 李 建华, 李华先生,
+    李建华（楼栋长）."""
+    text = re.sub(r"\s", "", BRACKETED.sub("", display))
     if not text or MASKED_MARKS & set(text) or not CJK.fullmatch(text):
         return None
     role = next((r for r in WORDS.roles if text.endswith(r) and len(text) > len(r)), "")
@@ -432,8 +509,16 @@ def unmasked_display(display: str) -> Finding | None:
         known = surname in WORDS.compound_surnames if surname_size == 2 else surname in WORDS.surnames
         if known and 1 <= len(given) <= 2 and surname + given not in WORDS.not_names:
             masked = surname + "*" * len(given) + role
-            return Finding("privacy-unmasked-submitter", 0, len(text), masked, masked)
+            return Finding("privacy-unmasked-submitter", 0, len(display), masked, masked)
     return None
+
+
+def scan_field(text: str, public_numbers: frozenset[str] = frozenset(), is_display: bool = False) -> list[Finding]:
+    """The findings of one field's text; a submitter's display name is a name, read as one."""
+    if not is_display:
+        return scan_text(text, public_numbers)
+    unmasked = unmasked_display(text)
+    return ([unmasked] if unmasked else []) + scan_text(text, public_numbers, names=False)
 
 
 # -- records ------------------------------------------------------------------------------
@@ -571,11 +656,7 @@ def check_record(record: Record, problems: Problems, public_numbers: frozenset[s
     if type(display) is str and not any(path == SUBMITTER_DISPLAY for path, _ in texts):
         texts.append((SUBMITTER_DISPLAY, display))  # a bare name passes the first look
     for path, text in texts:
-        is_display = path == SUBMITTER_DISPLAY
-        findings = scan_text(text, public_numbers, names=not is_display)
-        if is_display:
-            unmasked = unmasked_display(text)
-            findings = ([unmasked] if unmasked else []) + findings
+        findings = scan_field(text, public_numbers, is_display=path == SUBMITTER_DISPLAY)
         if not findings:
             continue
         name = field_name(path)
@@ -588,7 +669,11 @@ def check_record(record: Record, problems: Problems, public_numbers: frozenset[s
         for finding in findings:
             if (finding.code, finding.found) not in seen:
                 seen.add((finding.code, finding.found))
-                problems.error(record.at(*path), finding.code, field=name, found=finding.found, masked=finding.masked)
+                if finding.certain:
+                    problems.error(record.at(*path), finding.code, field=name, found=finding.found, masked=finding.masked)
+                else:
+                    problems.warning(record.at(*path), "privacy-uncertain", field=name, found=finding.found,
+                                     masked=finding.masked, rule=finding.code)
     for (index, field, reason), count in zip(exceptions, suppressed):
         where = record.at(EXCEPTIONS_FIELD, index, "field")
         if count:
@@ -601,6 +686,4 @@ def check_privacy(records: list[Record], problems: Problems) -> None:
     """Scan every free-text value of every record for personal information (see the module doc)."""
     public = _public_numbers(records)
     for record in records:
-        if record.kind == "board":
-            continue
         check_record(record, problems, public.get(record.community, frozenset()))

@@ -13,6 +13,7 @@ import io
 import posixpath
 import re
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -244,7 +245,7 @@ class Renderer:
         return self._page(
             "community.html", home + ("embed/" if embed else ""), title, description, searchable=not embed,
             layout="bare.html" if embed else None, feed=home + "feed.xml", embed=embed,
-            qr=self.qr(home, community.name), embed_url=self.absolute(home + "embed/"),
+            qr=self.qr(home, community.name), embed_snippet=embed_snippet(self.absolute(home + "embed/"), community.name),
             community=community, figures=figures, groups=groups, status_order=STATUS_ORDER, charts=chart_svgs,
             whitelist=whitelist, follow_up=sorted(follow_up, key=lambda s: s.id), meetings=meetings, projects=projects,
             output_totals=metrics.output_totals(projects),
@@ -337,6 +338,15 @@ class Renderer:
         for p in self.board.projects.values():
             site.pages.append(self.render_project(p))
         return site
+
+
+def embed_snippet(url: str | None, title: str) -> str | None:
+    """The iframe a site pastes to show a community: HTML source, its attributes escaped here
+    for the page it is pasted into (the template escapes it once more, to be shown as text)."""
+    if url is None:
+        return None
+    return (f'<iframe src="{escape(url)}" title="{escape(title)}" '
+            'style="width:100%;height:1600px;border:0" loading="lazy"></iframe>')
 
 
 def next_deliberation_day(community: Community, after: dt.date) -> dt.date | None:

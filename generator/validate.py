@@ -29,8 +29,22 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 URL = re.compile(r"""^https?://[^\s<>"']+$""")  # also a valid JSON Schema (ECMA) pattern
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,20}$")
 RESOLUTION_REF = re.compile(r"^([a-z0-9][a-z0-9-]{0,63})#([a-z0-9][a-z0-9-]{0,63})$")
-# Bidirectional overrides and isolates reorder what a reader sees: a classic spoofing trick.
-BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+# Bidirectional marks, overrides and isolates reorder what a reader sees: a classic spoofing trick.
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Every other format character (Unicode category Cf, up to Unicode 15): zero-width spaces and
+# joiners, BOM, soft hyphen, word joiner, tags. Invisible, they come with pasted text and hide a
+# phone number from the privacy guard (138\u200b1234…). tests/test_load.py keeps this list whole.
+FORMAT_CHARACTER = re.compile(
+    "[\u00ad\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200d\u2060-\u2064\u206a-\u206f"
+    "\ufeff\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+# ...except where an emoji needs them: 👨\u200d👩 (ZWJ sequences) and the tags of a flag like 🏴 England.
+EMOJI_JOIN = re.compile("(?<=[\u2600-\u27bf\ufe0f\U0001f000-\U0001faff\U000e0020-\U000e007f])[\u200d\U000e0020-\U000e007f]")
+# A Markdown line's nesting: its indent (4 columns a level) and the list and quote markers it opens with.
+MARKDOWN_NESTING = re.compile(r"^([ \t]*)((?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]*)+)", re.M)
+MARKDOWN_RULE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # - - - is a line across, not lists
+MARKDOWN_DEPTH_LIMIT = 10  # a notice needs two or three; Python-Markdown's recursion ends near 300
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 STEP_ORDER = list(schemas.vocabulary("step").terms)
 MISSING = object()
@@ -256,6 +270,11 @@ def _convert_scalar(node: yaml.ScalarNode, spec: FieldSpec, path: Path_, ctx: _C
         if spec.max_length is not None and len(text) > spec.max_length:
             ctx.error(node, "too-long", field=_field_name(path), length=len(text), limit=spec.max_length)
             return MISSING
+        if kind == "markdown" and ("\n" in text or text[:1] in "-*+>0123456789 \t"):
+            depth, line = markdown_depth(text)
+            if depth > MARKDOWN_DEPTH_LIMIT:
+                ctx.error(node, "markdown-too-deep", field=_field_name(path), depth=depth, line=line, limit=MARKDOWN_DEPTH_LIMIT)
+                return MISSING
         return text
     if kind == "date":
         return _convert_date(node, text, path, ctx)
@@ -299,16 +318,45 @@ def _convert_typed(node: yaml.ScalarNode, spec: FieldSpec, name: str, ctx: _Cont
 
 
 def _clean_text(node: yaml.Node, text: str, path: Path_, ctx: _Context, multiline: bool) -> bool:
-    """No invisible control or direction-override characters; one-line fields stay one line."""
-    match = (_UNSAFE_CHARS if multiline else _UNSAFE_IN_LINE).search(text)
-    bidi = BIDI.search(text) if match is None else None
-    if match is None and bidi is None:
+    """No invisible control, direction or format characters; one-line fields stay one line."""
+    if text.isascii() and text.isprintable():  # most ids, dates and numbers: nothing to look for
         return True
+    match = (_UNSAFE_CHARS if multiline else _UNSAFE_IN_LINE).search(text)
+    if match is not None:
+        ctx.error(node, "control-character", field=_field_name(path), char=f"U+{ord(match.group()):04X}", position=match.start() + 1)
+        return False
+    bidi = BIDI.search(text)
     if bidi is not None:
         ctx.error(node, "bidi-character", field=_field_name(path), char=f"U+{ord(bidi.group()):04X}")
-    else:
-        ctx.error(node, "control-character", field=_field_name(path), char=f"U+{ord(match.group()):04X}", position=match.start() + 1)
-    return False
+        return False
+    invisible = _format_character(text)
+    if invisible is not None:
+        ctx.error(node, "invisible-character", field=_field_name(path), char=f"U+{ord(text[invisible]):04X}", position=invisible + 1)
+        return False
+    return True
+
+
+def _format_character(text: str) -> int | None:
+    """Where the first format character that no emoji needs is, or None."""
+    for match in FORMAT_CHARACTER.finditer(text):
+        if not EMOJI_JOIN.match(text, match.start()):
+            return match.start()
+    return None
+
+
+def markdown_depth(text: str) -> tuple[int, int]:
+    """(deepest nesting of lists and quotes, its line in the text counted from 1), cheaply:
+    what Python-Markdown would nest, estimated from indents and markers, never below it."""
+    deepest, line = 0, 0
+    for match in MARKDOWN_NESTING.finditer(text):
+        indent, markers = match.groups()
+        end = text.find("\n", match.start())
+        if MARKDOWN_RULE.match(text, match.start(), len(text) if end < 0 else end):
+            continue
+        depth = len(indent.expandtabs(4)) // 4 + len(re.findall(r"[-*+>]|\d[.)]", markers))
+        if depth > deepest:
+            deepest, line = depth, text.count("\n", 0, match.start()) + 1
+    return deepest, line
 
 
 _PATTERNS = {
@@ -550,6 +598,8 @@ class Settings:
 def read_settings(board: Document | None, problems: Problems, language: str) -> Settings:
     vocabularies: dict[str, Vocabulary] = {}
     record = convert_document(board, problems, language, {}) if board is not None else None
+    if record is not None:
+        check_privacy([record], problems)  # its title and labels are on every page
     data = record.data if record else {}
     for vocabulary_name, key in (("category", "categories"), ("funding_source", "funding_sources")):
         if data.get(key):

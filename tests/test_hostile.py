@@ -29,6 +29,9 @@ PLACEHOLDERS = {
     "DEEP_FLOW": "id: demo-002\ntitle: " + "[" * 5000 + "]" * 5000 + "\n",
     "DEEP_BLOCK": "id: demo-002\ntitle:\n" + "".join("  " * i + "- \n" for i in range(1, 60)),
     "LONG": "长" * 10_000,
+    "DEEP_LIST": "  " + "- " * 10_000 + "层",  # 10,000 lists, one inside the other
+    "NESTED_LIST": "".join("  " + "    " * i + "- 层\n" for i in range(300)),
+    "TAB_LIST": "".join("  " + "\t" * i + "- 层\n" for i in range(400)),
 }
 BYTES = {
     "GBK": "id: demo-002\ntitle: 建议增设充电桩\n".encode("gbk"),
@@ -114,6 +117,26 @@ def test_hostile_text_is_escaped_in_the_html(case: dict, hostile_site: Path) -> 
     parser = _Dangerous()
     parser.feed(body)
     assert parser.found == []
+
+
+@pytest.mark.parametrize(("indent", "marker"), [("    ", "- "), ("  ", "- "), ("\t", "- "), ("", "1. "), ("", "> "), ("", "* ")])
+def test_the_deepest_markdown_that_check_accepts_renders(indent: str, marker: str) -> None:
+    """Check and build agree: every nesting the check lets through, the renderer can show."""
+    from ailin.render import _Markdown
+    from ailin.validate import MARKDOWN_DEPTH_LIMIT, markdown_depth
+
+    render = _Markdown()
+    for shape in ("lines", "one line"):
+        for depth in range(1, 400):
+            if shape == "lines":
+                text = "".join(indent * i + marker + "层\n" for i in range(depth))
+            else:
+                text = marker * depth + "层"
+            if markdown_depth(text)[0] > MARKDOWN_DEPTH_LIMIT:
+                break
+            assert "层" in render(text)
+        else:
+            assert shape == "lines" and not indent, f"a 400-deep list ({shape}) passes the check"  # unindented: flat
 
 
 def test_corpus_is_large_enough() -> None:

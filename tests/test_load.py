@@ -80,3 +80,14 @@ def test_all_problems_come_in_one_run(board: Path, capsys) -> None:
     assert codes.count("missing-field") == 3  # meeting date, suggestion channel and category
     assert {"bad-date", "unknown-value"} <= set(codes)
     assert lines[-1].startswith(f"检查未通过：{len(codes)} 个错误")
+
+
+def test_every_format_character_is_refused_or_reported() -> None:
+    import sys
+    import unicodedata
+
+    from ailin.validate import BIDI, FORMAT_CHARACTER
+
+    format_characters = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    assert [f"U+{ord(c):04X}" for c in format_characters if not (BIDI.match(c) or FORMAT_CHARACTER.match(c))
+            and c not in "\ufff9\ufffa\ufffb"] == []  # U+FFF9–FFFB: control-character

@@ -204,6 +204,20 @@ def test_two_builds_are_byte_identical(files: dict[str, bytes]) -> None:
     assert "created" not in package(files)
 
 
+@pytest.mark.parametrize("title", ["=HYPERLINK(\"http://x\",\"点我\")", "+86 138", "-5 元", "@SUM(A1)", "\t=1", "\r=1"])
+def test_text_cells_that_a_spreadsheet_would_run_are_neutralized(
+    title: str, board: BoardModel, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    monkeypatch.setattr(board.suggestions["jt-2024-005"], "title", (title + "长" * 80)[:80])  # at the length limit
+    monkeypatch.setattr(board.suggestions["jt-2024-005"], "summary", "- 第一条\n- 第二条")
+    files = opendata.open_data_files(board)  # validated by frictionless, maxLength included
+    row = next(row for row in read_table(files, "suggestions") if row["id"] == "jt-2024-005")
+    assert row["title"] == "'" + (title + "长" * 80)[:80]
+    assert row["summary"] == "'- 第一条\n- 第二条"
+    item = next(s for s in json.loads(files["c/jintu/data.json"])["suggestions"] if s["id"] == "jt-2024-005")
+    assert item["title"] == (title + "长" * 80)[:80]  # JSON keeps the value as written
+
+
 def test_titles_and_descriptions_are_in_chinese_and_english(files: dict[str, bytes]) -> None:
     received = fields_of(files, "suggestions")["received"]
     assert received["title"] == "收到日期 received"
@@ -223,7 +237,7 @@ def test_english_boards_put_english_first() -> None:
 
 def test_columns_take_types_and_constraints_from_the_schemas(files: dict[str, bytes]) -> None:
     suggestions = fields_of(files, "suggestions")
-    assert suggestions["title"]["constraints"] == {"maxLength": 80, "required": True}
+    assert suggestions["title"]["constraints"] == {"maxLength": 81, "required": True}  # 80 + the quote of a formula
     assert suggestions["received"]["type"] == "date"
     assert suggestions["priority"]["constraints"]["enum"] == list(schema.vocabulary("priority").terms)
     assert "red 红色" in suggestions["priority"]["description"]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import html.parser
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -94,6 +98,37 @@ def test_failed_check_writes_nothing_and_keeps_the_previous_site(board: Path, tm
     assert out.rstrip().endswith("网站未生成：上次生成的网站保持不变。")
     assert tree_digest(site) == before
     assert sorted(p.name for p in site.parent.iterdir()) == ["content", "site"]  # no staging folder left
+
+
+def test_a_build_leaves_no_temporary_folder(board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    assert build(board, tmp_path / "site") == 0
+    # jieba keeps one cache file of its dictionary there, reused by every later run
+    assert [p.name for p in temporary.iterdir()] in ([], ["jieba.cache"])
+    import jieba
+
+    assert "东湖街道" in jieba.lcut("东湖街道示范社区")  # search still splits place names whole
+
+
+def test_the_embed_snippet_is_safe_to_paste(board: Path, tmp_path: Path) -> None:
+    name = '示范" onload="window.__pwned=1'
+    community = board / "communities/demo/community.yaml"
+    community.write_text(community.read_text(encoding="utf-8").replace("name: 示范社区", f"name: '{name}'"), encoding="utf-8")
+    (board / "board.yaml").write_text((board / "board.yaml").read_text(encoding="utf-8") + "base_url: https://example.org/board/\n", encoding="utf-8")
+    assert build(board, tmp_path / "site") == 0
+    page = (tmp_path / "site/c/demo/index.html").read_text(encoding="utf-8")
+    shown = re.search(r'<pre class="ab-snippet"><code>(.*?)</code></pre>', page).group(1)
+    pasted = html.unescape(shown)  # what a person copies from the page
+
+    tags: list[tuple[str, dict]] = []
+    parser = html.parser.HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: tags.append((tag, dict(attrs)))
+    parser.feed(pasted)
+    assert [(tag, sorted(attrs)) for tag, attrs in tags] == [("iframe", ["loading", "src", "style", "title"])]
+    assert tags[0][1]["title"] == name
+    assert tags[0][1]["src"] == "https://example.org/board/c/demo/embed/"
 
 
 def test_mkdocs_build_strict_works_through_the_plugin(tmp_path: Path) -> None:
