@@ -243,6 +243,7 @@ def test_a_suggestion_made_in_the_form_passes_the_check(editor: Editor, board: P
     editor.choose("分类", "安全隐患")
     editor.choose("紧急程度", "橙色")
     editor.field("内容").fill("居民反映二号院门口的路灯坏了，\n晚上进出看不清路。")
+    editor.field("标题").scroll_into_view_if_needed()
     editor.shoot("2-new-suggestion")
     editor.page.get_by_role("button", name="新增办理步骤").click()
     editor.choose("步骤", "受理", last=True)
