@@ -48,7 +48,8 @@ def admin_files(board: BoardModel, content_dir: Path) -> dict[str, bytes]:
     files = {
         "admin/index.html": _page().encode(),
         "admin/ailin-admin.js": (ADMIN / "ailin-admin.js").read_bytes(),
-        "admin/config.json": (json.dumps(decap_config(board, content_dir), ensure_ascii=False, indent=1) + "\n").encode(),
+        # Compact: every community repeats every form, so a district board's file grows fast.
+        "admin/config.json": json.dumps(decap_config(board, content_dir), ensure_ascii=False, separators=(",", ":")).encode(),
     }
     for bundle in sorted(p for p in (ADMIN / "vendor").rglob("*") if p.is_file()):
         files[f"admin/{bundle.relative_to(ADMIN).as_posix()}"] = bundle.read_bytes()
