@@ -43,6 +43,7 @@ class Run:
     max_rss_bytes: int
     exit_code: int
     output: str
+    cpu_seconds: float = 0.0  # user + system time of the process (its own, not its children's)
 
 
 def find_ailin() -> str | None:
@@ -74,7 +75,7 @@ def run_once(command: list[str], cwd: Path | None = None) -> Run:
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read().decode("utf-8", errors="replace")
-    return Run(seconds, _max_rss_bytes(rusage), proc.returncode, text)
+    return Run(seconds, _max_rss_bytes(rusage), proc.returncode, text, rusage.ru_utime + rusage.ru_stime)
 
 
 def _verdict(ok: bool) -> str:

@@ -45,6 +45,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 import synthetic  # noqa: E402  (sibling modules, not an installed package)
+import vs_hugo  # noqa: E402
 from bench_check import Run, find_ailin, run_once  # noqa: E402
 
 BUDGET_KB = 150
@@ -211,6 +212,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="timed builds per board; the median is reported (default 3)")
     parser.add_argument("--seed", type=int, default=1, help="synthetic generator seed (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the generated content and sites")
+    parser.add_argument("--vs-hugo", action="store_true",
+                        help="instead: ailin against Debian's hugo on the same pages, for 25/50/100/200 communities")
+    parser.add_argument("--sizes", default=",".join(map(str, vs_hugo.SIZES)), metavar="N,N",
+                        help="with --vs-hugo: the board sizes in communities (default: %(default)s)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -222,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="ailin-bench-site-"))
     try:
+        if args.vs_hugo:
+            return _versus_hugo(ailin, args, workdir)
         return _benchmark(ailin, args, workdir)
     finally:
         if args.keep:
@@ -296,6 +303,22 @@ def _benchmark(ailin: str, args: argparse.Namespace, workdir: Path) -> int:
     print(f"    from {first[0]} to {last[0]} communities: suggestion page {growth(2)}, community page {growth(3)} "
           f"(both should stay flat); board index {growth(4)}, search index {growth(5)} (expected to grow)")
     print(f"\nload average at the end: {_load()}")
+    return 0
+
+
+def _versus_hugo(ailin: str, args: argparse.Namespace, workdir: Path) -> int:
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        print("error: hugo is not installed (Debian: apt-get install hugo)", file=sys.stderr)
+        return 2
+    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}; {vs_hugo.hugo_version(hugo)}")
+    print(f"load average at start: {_load()}; one build of each per size, output on {workdir}")
+    rows = []
+    for communities in (int(n) for n in args.sizes.split(",")):
+        rows.append(vs_hugo.measure(ailin, hugo, workdir, communities, args.seed, build_once))
+        print(f"  measured {communities} communities", flush=True)
+    vs_hugo.report(rows)
+    print(f"load average at the end: {_load()}")
     return 0
 
 

@@ -66,6 +66,20 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="导出页面文件夹 · write the pages as a docs folder")
     _content_options(export)
     export.add_argument("folder", type=Path, metavar="DIR", help="目标文件夹 · target folder")
+
+    # ailin sheet export|import|template FILE.xlsx: the 台账 workbook (generator/sheet/, docs/sheet.md)
+    sheet = commands.add_parser("sheet", help="台账工作簿：导出、导入、空白模板 · the records as a workbook and back")
+    sheet_actions = sheet.add_subparsers(dest="sheet_action", required=True, metavar="ACTION")
+    for action, words in (
+        ("export", "把记录导出为工作簿 · write the records to a workbook"),
+        ("import", "检查工作簿并写回记录 · check a workbook, then write its changes into the records"),
+        ("template", "空白工作簿模板 · an empty workbook to fill in"),
+    ):
+        sub = sheet_actions.add_parser(action, help=words)
+        sub.add_argument("workbook", type=Path, metavar="FILE.xlsx", help="工作簿文件 · the workbook file")
+        _content_options(sub)
+        if action == "export":
+            sub.add_argument("--community", metavar="ID", help="只导出一个社区 · one community only")
     return parser
 
 
@@ -179,6 +193,19 @@ def _run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_sheet(args: argparse.Namespace) -> int:
+    from . import sheet
+
+    if args.sheet_action == "export":
+        outcome = sheet.export_workbook(args.content, args.workbook, args.community, args.lang)
+    elif args.sheet_action == "import":
+        outcome = sheet.import_workbook(args.workbook, args.content, args.lang)
+    else:
+        outcome = sheet.template_workbook(args.content, args.workbook, args.lang)
+    print(outcome.text)
+    return outcome.code
+
+
 def _log_warnings(level: int = logging.WARNING) -> None:
     """Show MkDocs' warnings (or more) on stderr, once however often a command runs."""
     logger = logging.getLogger("mkdocs")
@@ -196,7 +223,8 @@ class UsageError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"check": _run_check, "build": _run_build, "serve": _run_serve, "new": _run_new, "init": _run_init, "export": _run_export}
+    handlers = {"check": _run_check, "build": _run_build, "serve": _run_serve, "new": _run_new, "init": _run_init,
+                "export": _run_export, "sheet": _run_sheet}
     try:
         return handlers[args.command](args)
     except UsageError as error:

@@ -1,0 +1,120 @@
+"""ailin against Hugo on the same pages, in one run: `bench_site.py --vs-hugo`.
+
+For each board size it generates a synthetic board, builds it with `ailin build`, converts the
+built pages into a Hugo project (each page's article HTML as raw content at the same URL, one
+minimal layout) and builds that with Debian's `hugo`. Then it edits one suggestion's title and
+builds again with ailin (the warm rebuild) and once more with nothing changed (the no-op
+rebuild). It prints wall and CPU seconds, peak memory, the ratios to Hugo's full build, and
+bytes per page. It asserts nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import statistics
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import synthetic
+from bench_check import Run, run_once
+
+SIZES = (25, 50, 100, 200)  # communities; records per community as on the district board
+PER_COMMUNITY = (100, 10, 5)  # suggestions, meetings, projects
+ARTICLE = re.compile(rb'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
+BODY = re.compile(rb"<body[^>]*>(.*?)</body>", re.S)
+TITLE = re.compile(rb"<title>(.*?)</title>", re.S)
+LAYOUT = """<!doctype html>
+<html lang="zh"><head><meta charset="utf-8"><title>{{ .Title }}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main>{{ .Content }}</main></body></html>
+"""
+HUGO_CONFIG = {
+    "baseURL": "/", "languageCode": "zh-cn", "disableKinds": ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"],
+    "markup": {"goldmark": {"renderer": {"unsafe": True}}},
+}
+
+
+@dataclass
+class Row:
+    communities: int
+    pages: int
+    ailin: Run
+    hugo: Run
+    warm: Run
+    noop: Run
+    bytes_per_page: int
+
+
+def hugo_project(site: Path, project: Path) -> int:
+    """The built site as a Hugo project: every page's article HTML at the same URL. Returns the page count."""
+    pages = 0
+    content = project / "content"
+    for page in sorted(site.rglob("index.html")):
+        relative = page.parent.relative_to(site).as_posix()
+        if relative.startswith(("search", "assets")):
+            continue
+        html = page.read_bytes()
+        body = (ARTICLE.search(html) or BODY.search(html))
+        title = TITLE.search(html)
+        url = "/" if relative == "." else f"/{relative}/"
+        front = {"title": title.group(1).decode("utf-8") if title else url}
+        if relative != ".":
+            front["url"] = url
+        target = content / ("_index.html" if relative == "." else f"p{pages:06d}.html")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(json.dumps(front, ensure_ascii=False).encode("utf-8") + b"\n" + (body.group(1) if body else html))
+        pages += 1
+    (project / "layouts/_default").mkdir(parents=True, exist_ok=True)
+    for name in ("single.html", "list.html"):
+        (project / "layouts/_default" / name).write_text(LAYOUT, encoding="utf-8")
+    (project / "hugo.json").write_text(json.dumps(HUGO_CONFIG), encoding="utf-8")
+    return pages
+
+
+def edit_one_title(content: Path) -> None:
+    first = sorted(content.glob("communities/*/suggestions/*.yaml"))[0]
+    text = first.read_text(encoding="utf-8")
+    first.write_text(re.sub(r"^title: (.*)$", r"title: \1（已更新）", text, count=1, flags=re.M), encoding="utf-8")
+
+
+def measure(ailin: str, hugo: str, workdir: Path, communities: int, seed: int, build_once) -> Row:
+    per_s, per_m, per_p = PER_COMMUNITY
+    content, site = workdir / f"board-{communities}", workdir / f"site-{communities}"
+    synthetic.generate(content, communities, per_s * communities, per_m * communities, per_p * communities, seed=seed)
+    full = _ok(build_once(ailin, content, site), "ailin build")
+    project = workdir / f"hugo-{communities}"
+    pages = hugo_project(site, project)
+    hugo_run = _ok(run_once([hugo, "--quiet", "-s", str(project), "-d", str(workdir / f"hugo-out-{communities}")]), "hugo")
+    html_bytes = [p.stat().st_size for p in site.rglob("*.html")]
+    edit_one_title(content)
+    warm = _ok(build_once(ailin, content, site), "ailin build after one edit")
+    noop = _ok(build_once(ailin, content, site), "ailin build with no change")
+    for folder in (content, site, project, workdir / f"hugo-out-{communities}"):
+        shutil.rmtree(folder, ignore_errors=True)
+    return Row(communities, pages, full, hugo_run, warm, noop, int(statistics.median(html_bytes)))
+
+
+def _ok(run: Run, what: str) -> Run:
+    if run.exit_code != 0:
+        raise SystemExit(f"{what} failed:\n" + "\n".join(run.output.strip().splitlines()[-15:]))
+    return run
+
+
+def report(rows: list[Row]) -> None:
+    mib = 1024**2
+    print(f"    {'communities':>11} {'pages':>7} {'ailin s':>8} {'cpu s':>6} {'hugo s':>7} {'cpu s':>6} {'ratio':>6}"
+          f" {'warm s':>7} {'w/hugo':>7} {'no-op s':>8} {'ailin MiB':>10} {'hugo MiB':>9} {'median B/page':>14}")
+    for r in rows:
+        print(f"    {r.communities:>11} {r.pages:>7,} {r.ailin.seconds:>8.2f} {r.ailin.cpu_seconds:>6.1f} {r.hugo.seconds:>7.2f}"
+              f" {r.hugo.cpu_seconds:>6.1f} {r.ailin.seconds / r.hugo.seconds:>5.1f}× {r.warm.seconds:>7.2f}"
+              f" {r.warm.seconds / r.hugo.seconds:>6.1f}× {r.noop.seconds:>8.2f} {r.ailin.max_rss_bytes / mib:>10.0f}"
+              f" {r.hugo.max_rss_bytes / mib:>9.0f} {r.bytes_per_page:>14,}")
+    print("    ratio = ailin full build / hugo full build (targets: ≤ 3×, then parity); w/hugo = ailin's build after")
+    print("    one edited title / hugo's full build (target ≤ 2×); no-op = ailin with nothing changed (target ≈ 0).")
+
+
+def hugo_version(hugo: str) -> str:
+    return subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
