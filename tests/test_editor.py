@@ -307,6 +307,22 @@ def test_editing_a_record_changes_only_the_edited_field(editor: Editor, board: P
     assert editor.foreign == []
 
 
+def test_a_step_added_to_a_record_is_the_only_new_line(editor: Editor, board: Path) -> None:
+    record = f"{SUGGESTIONS}/example-2025-001.yaml"
+    editor.log_in()
+    editor.open(f"{COLLECTION}/entries/example-2025-001")
+    editor.page.get_by_role("button", name="新增办理步骤").click()
+    editor.choose("步骤", "评分", last=True)
+    editor.field("日期", last=True).fill("2025-03-20")
+    editor.field("说明", last=True).fill("回访 12 户，均表示满意")
+    editor.save()
+
+    diff = git(board, "diff", "--unified=0", "main", f"cms/{COLLECTION}/example-2025-001", "--", record)
+    changed = [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert changed == ["+  - {step: score, date: 2025-03-20, note: 回访 12 户，均表示满意}"]
+    assert editor.foreign == []
+
+
 def _report_download(editor: Editor) -> None:
     """What /admin/ downloads, raw and gzipped (as a host that compresses would send it)."""
     import gzip

@@ -122,7 +122,8 @@
 
   // -- editing a file in place ----------------------------------------------------------------
 
-  // Each top-level field's lines: from its key to its last indented (or `- `) line. Comments and
+  // Each top-level field's lines: from its key to its last indented line (or `- `, or the `]` or
+  // `}` closing a flow collection written over several lines). Comments and
   // blank lines between two fields stay with the field below, as a volunteer reads them.
   function topLevelFields(lines) {
     var fields = {};
@@ -132,7 +133,7 @@
       if (key) {
         current = {start: index, end: index + 1};
         fields[key[1]] = current;
-      } else if (current && /^[\s-]/.test(line) && line.trim() !== "" && !/^---/.test(line)) {
+      } else if (current && /^[\s\-\]}]/.test(line) && line.trim() !== "" && !/^---/.test(line)) {
         current.end = index + 1;
       }
     });
