@@ -296,6 +296,7 @@ class BoardModel:
     projects: dict[str, Project]
     categories: schema.Vocabulary
     funding_sources: schema.Vocabulary
+    editor: dict[str, str] | None = None  # board.yaml `editor`: the /admin/ form editor's git host
 
     @cached_property
     def _by_community(self) -> dict[str, tuple[list[Suggestion], list[Meeting], list[Project]]]:
@@ -502,7 +503,7 @@ def build_model(board: Board) -> BoardModel:
         title=settings.get("title", ""), language=settings.get("language", "zh"), as_of=board.as_of,
         base_url=settings.get("base_url"), region=settings.get("region", ""), priorities=priorities,
         communities=communities, suggestions=suggestions, meetings=meetings, projects=projects,
-        categories=categories, funding_sources=funding_sources,
+        categories=categories, funding_sources=funding_sources, editor=settings.get("editor"),
     )
 
 

@@ -107,9 +107,11 @@ def model_of(result: CheckResult) -> BoardModel:
 
 def render(board: BoardModel, content_dir: Path) -> Site:
     """The pages, and the files published beside them: open data (validated by frictionless;
-    an invalid package raises OpenDataError), feeds and meeting calendars."""
+    an invalid package raises OpenDataError), feeds, meeting calendars and, with board.yaml's
+    `editor:`, the form editor at admin/."""
     # Imported here: `ailin check` never renders, and these imports are a third of its start-up.
     from .feeds import calendar_files, feed_files
+    from .formeditor import admin_files
     from .opendata import open_data_files
     from .render import Asset, render_site
 
@@ -117,7 +119,7 @@ def render(board: BoardModel, content_dir: Path) -> Site:
     package = json.loads(data["data/datapackage.json"])
     rows = {r["name"]: _count_rows(data[f"data/{r['path']}"]) for r in package["resources"]}
     site = render_site(board, Path(content_dir).resolve(), package, rows)
-    files = {**data, **feed_files(board), **calendar_files(board)}
+    files = {**data, **feed_files(board), **calendar_files(board), **admin_files(board, Path(content_dir))}
     site.assets.extend(Asset(path, content) for path, content in sorted(files.items()))
     return site
 
