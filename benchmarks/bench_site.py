@@ -4,8 +4,8 @@ Prints figures; it asserts nothing. Four sections:
 
 (a) First-load weight of a community page: its HTML plus every CSS and JS file it references
     with <link rel=stylesheet> and <script src>, each gzip-compressed (level 6) and summed,
-    against the 150 KB budget (PASS/OVER). Images, the search index and the files Material's
-    search loads by itself are not counted; they are listed after the total for information.
+    against the 150 KB budget (PASS/OVER). Images are not counted, nor the search index, which
+    is fetched only when search is opened (benchmarks/bench_search.py measures a search).
     Measured on the sample board's community page, and on the largest community page of the
     district board.
 (b) Build time: `ailin build` in a fresh process, the median of --runs runs, for the sample
@@ -172,10 +172,7 @@ def _not_counted(site: Path, page_dir: str, html: str) -> None:
         target = _site_file(site, page_dir, url)
         if isinstance(target, Path) and target.is_file():
             groups.setdefault("loaded only where ResizeObserver is missing (old WeChat webviews)", []).append(target)
-    lunr = site / "assets/javascripts/lunr/min"
-    search = [site / "search/search_index.json", *sorted((site / "assets/javascripts/workers").glob("search.*.min.js")),
-              lunr / "lunr.stemmer.support.min.js", lunr / "lunr.zh.min.js"]
-    groups["fetched by Material's search as soon as the page loads"] = [p for p in search if p.is_file()]
+    # The search index (find/) is fetched only when search is opened: benchmarks/bench_search.py.
     for why, paths in groups.items():
         if not paths:
             continue
@@ -284,10 +281,9 @@ def _benchmark(ailin: str, args: argparse.Namespace, workdir: Path) -> int:
         if run.exit_code != 0:
             print(f"    the {count}-community build failed:\n    " + "\n    ".join(run.output.strip().splitlines()[-15:]))
             return 1
-        index = site / "search" / "search_index.json"
+        index = sum(p.stat().st_size for p in (site / "find").rglob("*.json"))  # all of it; a search fetches a few files
         rows.append((count, sum(1 for _ in site.rglob("index.html")), median_bytes(list(site.glob("c/*/s/*/index.html"))),
-                     median_bytes(list(site.glob("c/*/index.html"))), (site / "index.html").stat().st_size,
-                     index.stat().st_size if index.is_file() else 0))
+                     median_bytes(list(site.glob("c/*/index.html"))), (site / "index.html").stat().st_size, index))
         if not args.keep:
             shutil.rmtree(content)
             shutil.rmtree(site)

@@ -114,12 +114,14 @@ def render(board: BoardModel, content_dir: Path) -> Site:
     from .formeditor import admin_files
     from .opendata import open_data_files
     from .render import Asset, render_site
+    from .search import index_files
 
     data = open_data_files(board)
     package = json.loads(data["data/datapackage.json"])
     rows = {r["name"]: _count_rows(data[f"data/{r['path']}"]) for r in package["resources"]}
     site = render_site(board, Path(content_dir).resolve(), package, rows)
-    files = {**data, **feed_files(board), **calendar_files(board), **admin_files(board, Path(content_dir))}
+    files = {**data, **feed_files(board), **calendar_files(board), **admin_files(board, Path(content_dir)),
+             **index_files(site.search, board.language)}
     site.assets.extend(Asset(path, content) for path, content in sorted(files.items()))
     return site
 
@@ -127,14 +129,6 @@ def render(board: BoardModel, content_dir: Path) -> Site:
 def _count_rows(table: bytes) -> int:
     """Data rows of a CSV file (cells may hold line breaks, so lines are not rows)."""
     return sum(1 for _ in csv.reader(io.StringIO(table.decode("utf-8")))) - 1
-
-
-def place_names(board: BoardModel) -> list[str]:
-    """Streets, communities and compounds: words a Chinese word splitter must keep whole."""
-    names = {board.region} if board.region else set()
-    for community in board.communities.values():
-        names.update({community.name, community.street, community.district, *community.compounds.values()})
-    return sorted(name for name in names if name)
 
 
 def write_docs(site: Site, folder: Path) -> None:

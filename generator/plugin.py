@@ -16,12 +16,13 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import CountHandler
 
-from . import packaged, pipeline
+from . import packaged, pipeline, theme
 from .opendata import OpenDataError
 from .publish import StagedOutput
-from .render import Site, theme_safe
+from .render import Site, theme_safe, theme_words, word
 
 
+log = logging.getLogger("mkdocs.plugins.ailin")
 NAV_PAGES = ("", "data/")  # the board and its open data; records are reached from pages
 THEME_OVERRIDES = packaged("site_overrides")  # layouts, CSS and the 404 page of every board
 PAGES = packaged("pages")  # hand-written pages every board publishes (about, definitions)
@@ -63,7 +64,10 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         config.site_name = theme_safe(board.title)  # board.yaml is where volunteers name the board
         if board.base_url and not config.site_url:
             config.site_url = board.base_url
-        self._configure_search(config, board)
+        if not board.base_url:  # a published site would carry no QR codes and relative feed links
+            log.warning(word("no_base_url", board.language))
+        config.theme["language"] = board.language  # Material's own words and <html lang>
+        config.extra["words"] = theme_words(board.language)  # the words of our theme overrides
         if self.command == "build":  # `serve` builds into a temporary folder of its own
             self.staged = StagedOutput(Path(config.site_dir))
             config.site_dir = str(self.staged.staging)
@@ -77,19 +81,6 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         dirs = config.theme.dirs
         if str(THEME_OVERRIDES) not in dirs:
             dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_OVERRIDES))
-
-    def _configure_search(self, config, board) -> None:
-        """jieba splits Chinese words for search; teach it the board's place names.
-
-        Words are added in memory: a dictionary file would need a temporary folder that
-        nothing removes after the build."""
-        if config.plugins.get("material/search") is None:
-            return
-        import jieba  # search's word splitter, loaded only when search is on
-
-        logging.getLogger("jieba").setLevel(logging.WARNING)  # not its dictionary-loading chatter
-        for word in pipeline.place_names(board):
-            jieba.add_word(word, freq=100, tag="ns")
 
     def on_files(self, files: Files, *, config) -> Files:
         for page in sorted(PAGES.glob("*.md")):  # a board's own page of the same name wins
@@ -109,6 +100,12 @@ class AilinPlugin(BasePlugin[AilinConfig]):
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
         return self.pages.get(page.file.src_uri, html)
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        return theme.valid_html(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
+        return theme.valid_html(output_content)  # 404.html
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(Path(self.config.content).resolve()))  # live reload on YAML edits

@@ -24,12 +24,14 @@ import yaml
 from markupsafe import Markup
 
 from . import charts, metrics, schema
+from .search import SearchDoc, plain, snippet
 from .qr import qr_svg
-from .model import PRIORITY_ORDER, BoardModel, Community, Meeting, Project, Status, Suggestion, deliberation_dates
+from .model import DEFAULT_PRIORITIES, PRIORITY_ORDER, BoardModel, Community, Meeting, Project, Status, Suggestion, deliberation_dates
 
 TEMPLATES = Path(__file__).with_name("templates")
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre", "h3", "h4", "hr"}
 PHOTO_WIDTHS = (480, 960)  # phone and double-density copies
+SHARE_TITLE_CHARS = 28  # a record's own title in <title>: WeChat's share card shows about two lines
 STATUS_ORDER = [Status.IN_PROGRESS, Status.AWAITING_SCORE, Status.NEW, Status.CLOSED, Status.REFERRED, Status.DECLINED, Status.DUPLICATE]
 
 
@@ -76,6 +78,15 @@ def theme_safe(text: str) -> str:
     return text.translate(_THEME_SAFE)
 
 
+def share_title(*parts: str) -> str:
+    """A page title for a share card: what the page is about first, clipped to a length
+    WeChat shows whole, then the status and the community (empty parts are left out)."""
+    first, *rest = parts
+    if len(first) > SHARE_TITLE_CHARS:
+        first = first[:SHARE_TITLE_CHARS - 1].rstrip() + "…"
+    return " · ".join([first, *(part for part in rest if part)])
+
+
 @dataclass
 class Asset:
     path: str
@@ -86,11 +97,26 @@ class Asset:
 class Site:
     pages: list[Page] = field(default_factory=list)
     assets: list[Asset] = field(default_factory=list)
+    search: list[SearchDoc] = field(default_factory=list)
 
 
 @functools.cache
 def _strings() -> dict[str, dict[str, str]]:
     return yaml.safe_load((TEMPLATES / "strings.yaml").read_text(encoding="utf-8"))
+
+
+THEME_WORDS = ("og_locale", "search", "search_label", "search_placeholder", "search_close",
+               "search_loading", "search_hint", "search_none", "search_count", "search_more", "search_failed",
+               "suggestion", "meeting", "project", "community", "not_found", "not_found_note", "back_home", "sep")
+
+
+def theme_words(language: str) -> dict[str, str]:
+    """The words the theme's templates and scripts show, from the same catalogue as the pages."""
+    return {key: word(key, language) for key in THEME_WORDS}
+
+
+def word(key: str, language: str) -> str:
+    return _strings()[key][language]
 
 
 # A line break inside a paragraph renders as a space; between Chinese characters that space
@@ -164,14 +190,14 @@ class Renderer:
             md=self.md,
         )
         self.env.globals.update(
-            t=self.t, label=self.label, board=board, Status=Status, lang=self.language,
+            t=self.t, label=self.label, priority_label=self.priority_label, board=board, Status=Status, lang=self.language,
             priorities=PRIORITY_ORDER, photo_path=photo_path,
         )
 
     # -- words ------------------------------------------------------------------------------
 
     def t(self, key: str, **args: Any) -> str:
-        text = _strings()[key][self.language]
+        text = word(key, self.language)
         return text.format(**args) if args else text
 
     def label(self, vocabulary: str, key: str | None) -> str:
@@ -182,6 +208,14 @@ class Renderer:
         if vocabulary == "funding_source":
             return self.board.funding_sources.label(key, self.language)
         return schema.vocabulary(vocabulary).label(key, self.language)
+
+    def priority_label(self, key: str) -> str:
+        """The board's own name of a priority (board.yaml `priorities.<key>.label`); an English
+        board that kept the default Chinese name gets the English default."""
+        label = self.board.priorities[key].label
+        if self.language == "en" and label == DEFAULT_PRIORITIES[key]["label"]:
+            return self.t(f"priority_{key}")
+        return label
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -256,7 +290,7 @@ class Renderer:
     def render_suggestion(self, s: Suggestion) -> Page:
         community = self.board.communities[s.community]
         status = s.status.label(self.language)
-        title = f"{community.name} · {self.t('suggestion')} {s.id} · {status}"
+        title = share_title(s.title, status, community.name)
         description = f"{s.title} · {status}"
         steps = {step.step: step for step in s.steps}
         path = f"c/{s.community}/s/{s.id}/"
@@ -269,7 +303,7 @@ class Renderer:
 
     def render_meeting(self, m: Meeting) -> Page:
         community = self.board.communities[m.community]
-        title = f"{community.name} · {m.display_title(self.language)}"
+        title = share_title(m.display_title(self.language), community.name)
         return self._page(
             "meeting.html", f"c/{m.community}/m/{m.id}/", title, f"{format_date(m.date, self.language)} · {m.place}",
             m=m, community=community, agenda=self.board.suggestions_for_meeting(m),
@@ -278,8 +312,8 @@ class Renderer:
     def render_project(self, p: Project) -> Page:
         community = self.board.communities[p.community]
         status = self.label("project_status", p.status)
-        title = f"{community.name} · {self.t('project')} {p.title} · {status}"
-        outputs = "、".join(f"{o.label} {format_number(o.quantity)}{o.unit}" for o in p.outputs)
+        title = share_title(p.title, status, community.name)
+        outputs = self.t("sep").join(f"{o.label} {format_number(o.quantity)}{o.unit}" for o in p.outputs)
         return self._page(
             "project.html", f"c/{p.community}/p/{p.id}/", title, outputs or p.title,
             p=p, community=community, suggestions=self.board.suggestions_for_project(p),
@@ -324,6 +358,41 @@ class Renderer:
         events.sort(key=lambda e: (e["date"], e["record"].id), reverse=True)
         return events[:limit]
 
+    # -- search ---------------------------------------------------------------------------
+
+    def search_docs(self) -> list[SearchDoc]:
+        """Every community and record as search finds it (title, summary, compound, outputs,
+        place, resolutions) and shows it (status, community and kind)."""
+        board, docs = self.board, []
+        for c in board.communities.values():
+            summary = plain(c.summary)
+            docs.append(SearchDoc(
+                f"c/{c.id}/", c.name, f"{c.street} · {self.t('community')}",
+                " ".join([c.street, c.district or "", summary, *c.compounds.values()]), snippet=snippet(summary)))
+        for s in board.suggestions.values():
+            community = board.communities[s.community]
+            summary = plain(s.summary)
+            compound = community.compounds.get(s.compound, "") if s.compound else ""
+            docs.append(SearchDoc(
+                f"c/{s.community}/s/{s.id}/", s.title, f"{community.name} · {self.t('suggestion')}",
+                f"{compound} {summary}", status=s.status.label(self.language), chip=f"ab-status-{s.status.value}",
+                snippet=snippet(" ".join(filter(None, [compound, summary])))))
+        for m in board.meetings.values():
+            community = board.communities[m.community]
+            resolutions = " ".join(plain(r.text) for r in m.resolutions)
+            docs.append(SearchDoc(
+                f"c/{m.community}/m/{m.id}/", m.display_title(self.language),
+                f"{community.name} · {self.label('meeting_kind', m.kind)} · {format_date(m.date, self.language)}",
+                f"{m.place} {resolutions}", snippet=snippet(resolutions or m.place)))
+        for p in board.projects.values():
+            community = board.communities[p.community]
+            outputs = self.t("sep").join(f"{o.label} {format_number(o.quantity)}{o.unit}" for o in p.outputs)
+            docs.append(SearchDoc(
+                f"c/{p.community}/p/{p.id}/", p.title, f"{community.name} · {self.t('project')}",
+                f"{plain(p.summary)} {outputs}", status=self.label("project_status", p.status),
+                chip=f"ab-project-{p.status}", snippet=snippet(outputs or plain(p.summary))))
+        return docs
+
     def render_all(self) -> Site:
         site = Site()
         site.pages.append(self.render_index())
@@ -337,6 +406,7 @@ class Renderer:
             site.pages.append(self.render_meeting(m))
         for p in self.board.projects.values():
             site.pages.append(self.render_project(p))
+        site.search = self.search_docs()
         return site
 
 

@@ -10,7 +10,8 @@ to look at.
 
 Needs `/usr/bin/chromium` (Debian's `chromium` package; `.ci/run` installs it). Without it the
 module is skipped, except under CI=true, where a missing browser is a failure. Playwright never
-downloads a browser of its own here.
+downloads a browser of its own here. The accessibility tests run axe-core 4, which `.ci/run`
+installs from npm into `.ci/node/`; without it they skip, and under CI=true they fail.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+AXE = REPO / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 IN_CI = os.environ.get("CI") == "true"
 
 
@@ -76,6 +78,9 @@ PAGES = {
     "meeting": "c/jintu/m/jt-m-2024-01/",
     "project": "c/jintu/p/jt-tongsen-chanquan/",
     "about": "about/",
+    "data": "data/",
+    "embed": "c/jintu/embed/",                        # the bare layout, for an iframe
+    "poster": "c/jintu/poster/",                      # the bare layout, an A4 notice
     "404": "c/jintu/s/no-such-suggestion/",          # the host answers with the site's 404.html
 }
 EXPECTED_STATUS = {name: 404 if name == "404" else 200 for name in PAGES}
@@ -347,12 +352,17 @@ def test_board_index_community_cards_link_to_pages_that_load(phone, base_url):
 
 
 @suggestion_pages
-def test_suggestion_title_names_the_community_the_id_and_the_status(phone, base_url, name):
-    suggestion_id, status = SUGGESTIONS[name]
+def test_suggestion_title_leads_with_its_own_title_then_status_and_community(phone, base_url, name):
+    """WeChat's share card shows <title>: the resident must recognise the suggestion from it."""
+    _, status = SUGGESTIONS[name]
+    record = _suggestion_record(name)
     community = _yaml(CONTENT / "communities" / "jintu" / "community.yaml")
     with visit(phone, base_url, name) as v:
         title = v.page.evaluate("document.title")
-        assert f"{community['name']} · 建议 {suggestion_id} · {status}" in title
+        assert title.startswith(record["title"][:20]) and title.endswith(f" · {status} · {community['name']}")
+        assert record["id"] not in title
+        assert v.page.locator('meta[property="og:title"]').get_attribute("content") == title
+        assert v.page.locator('meta[property="og:locale"]').get_attribute("content") == "zh_CN"
 
 
 def test_print_stylesheet_hides_the_header(phone, base_url):
@@ -470,3 +480,102 @@ def test_every_built_page_is_reachable_from_the_index(crawl, base_url, site):
     built = {url.replace("/./", "/") for url in built} - {base_url + entry for entry in _entry_pages(site)}
     orphans = sorted(built - pages)
     assert not orphans, "pages no link leads to:\n" + "\n".join(orphans)
+
+
+# -- search --------------------------------------------------------------------------------------
+
+# words a resident types -> a record that must be among the results, with the status it shows
+SEARCHES = {
+    "充电": ("c/shiniuyan/s/syy-2024-007/", "已办结"),
+    "飞线": ("c/jinbi/s/jb-2024-013/", "办理中"),
+    "坑洼": ("c/jinbi/s/jb-2024-005/", "已办结"),
+    "绿化": ("c/jinbi/s/jb-2024-002/", "已办结"),
+    "电动车": ("c/jintu/s/jt-2024-008/", "已办结"),
+    "顶棚": ("c/jinbi/s/jb-2024-011/", "办理中"),
+    "产权登记": ("c/jintu/p/jt-tongsen-chanquan/", "实施中"),   # a project, by its outputs
+    "同森锦熙": ("c/jintu/s/jt-2024-001/", "已办结"),          # a suggestion, by its compound
+}
+
+
+def _type_with_an_input_method(page: Page, pinyin: str, word: str) -> None:
+    """As a phone's Chinese input method types: the pinyin is composed in the box (input events
+    while composing), then the word is committed; WeChat's webview also sends keyup."""
+    cdp = page.context.new_cdp_session(page)
+    for i in range(1, len(pinyin) + 1):
+        cdp.send("Input.imeSetComposition", {"text": pinyin[:i], "selectionStart": i, "selectionEnd": i})
+    page.wait_for_timeout(400)  # longer than the search's pause: letters being composed are not searched
+    assert page.locator(".ab-search__results > li").count() == 0
+    cdp.send("Input.insertText", {"text": word})
+    page.locator(".ab-search__input").dispatch_event("keyup", {"key": "Unidentified"})
+    cdp.detach()
+
+
+@pytest.mark.parametrize("words", list(SEARCHES))
+def test_search_finds_records_by_their_words_with_their_status(phone, base_url, words):
+    target, status = SEARCHES[words]
+    with visit(phone, base_url, "suggestion-overdue") as v:
+        page = v.page
+        page.wait_for_load_state("networkidle")
+        assert [u for u in v.requests if "/find/" in u] == [], "the index was fetched before search was opened"
+        page.locator(".ab-search-open").click()
+        dialog = page.locator("#ab-search")
+        assert dialog.is_visible() and page.evaluate("document.activeElement.classList.contains('ab-search__input')")
+        _type_with_an_input_method(page, "abc", words)
+        href = f'a[href$="/{target}"]'
+        link = dialog.locator(f".ab-search__result > {href}")
+        link.wait_for()
+        result = dialog.locator(".ab-search__result", has=page.locator(href))
+        assert result.locator(".ab-search__meta .ab-chip").text_content() == status
+        assert result.locator("mark").count() > 0, "the words found are not marked"
+        with page.expect_navigation():
+            link.click()
+        assert page.url == base_url + target
+    assert v.console_errors == [] and v.page_errors == []
+
+
+def test_search_dialog_closes_with_escape_and_returns_focus(phone, base_url):
+    with visit(phone, base_url, "community") as v:
+        page = v.page
+        opener = page.locator(".ab-search-open")
+        opener.click()
+        assert opener.get_attribute("aria-expanded") == "true"
+        page.keyboard.insert_text("zqxjv")
+        page.locator(".ab-search__input").dispatch_event("keyup")
+        expect_none = page.locator(".ab-search__status")
+        expect_none.filter(has_text="没有找到").wait_for()
+        page.keyboard.press("Escape")
+        assert page.locator("#ab-search").is_hidden()
+        assert opener.get_attribute("aria-expanded") == "false"
+        assert page.evaluate("document.activeElement.classList.contains('ab-search-open')")
+
+
+# -- accessibility -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def axe() -> str:
+    if not AXE.is_file():
+        message = f"{AXE} is missing: npm install --prefix .ci/node axe-core@4"
+        if IN_CI:
+            pytest.fail(f"{message} (CI=true: .ci/run must install it)", pytrace=False)
+        pytest.skip(message)
+    return AXE.read_text(encoding="utf-8")
+
+
+def _axe_violations(page: Page, axe: str) -> list[str]:
+    page.add_script_tag(content=axe)
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]]
+
+
+@all_pages
+def test_page_has_no_axe_violations(phone, base_url, axe, name):
+    with visit(phone, base_url, name) as v:
+        assert _axe_violations(v.page, axe) == []
+
+
+def test_open_search_with_results_has_no_axe_violations(phone, base_url, axe):
+    with visit(phone, base_url, "community") as v:
+        v.page.locator(".ab-search-open").click()
+        v.page.keyboard.insert_text("充电")
+        v.page.locator(".ab-search__result").first.wait_for()
+        assert _axe_violations(v.page, axe) == []

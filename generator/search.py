@@ -1,0 +1,123 @@
+"""The site's search index: small files a phone fetches only for the words it looks for.
+
+Measured on the district board (200 communities, ~23,200 records; docs/site.md), neither ready
+option fits a phone's budget of 150 KB per search: Material's search loads one index of every
+record on every page load (over 500 KB gzipped, trimmed to titles and summaries), and Pagefind
+fetches its page table before any word (137 KB for 23,200 pages) plus a 66 KB WebAssembly
+module (244 KB per search). So the generator writes its own, in the way Chinese full-text
+search is usually done without a dictionary: every run of Chinese characters is indexed as its
+single characters and its overlapping pairs (电动车 → 电动, 动车), so any two or more characters a
+resident types are found wherever they stand, whatever a word splitter would have made of them;
+Latin words and numbers are indexed whole (a final "s" dropped). The words are spread by a hash
+over `shards` files, so a search fetches the manifest, one shard per word, and the records of
+the results it shows, ten at a time. site_overrides/assets/ailin-search.js reads the same
+format; its tokens must stay the same as `tokens()` here.
+
+Files (below FOLDER):
+  index.json        {"version", "language", "shards", "per_file", "count", "stamp"}
+  i/<n>.json        {token: [ids, title_ids]}: ids ascending, each as the gap from the one before
+  d/<n>.json        records per_file * n ... per_file * (n + 1) - 1, each
+                    [url, title, status, chip, where, snippet]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+FOLDER = "find"  # not search/: Material's search plugin writes there when a board keeps it
+VERSION = 1
+PER_FILE = 16  # records per d/ file: results on one screen come from few files
+SHARD_BYTES = 12_000  # aim for index shards of about this many bytes before compression
+SNIPPET_CHARS = 60
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass
+class SearchDoc:
+    """One page as search finds and shows it."""
+
+    url: str  # below the site root, ending in "/"
+    title: str
+    where: str  # community and kind, shown under the title
+    text: str  # everything else it is found by: summary, compound, outputs, place, resolutions
+    status: str = ""
+    chip: str = ""  # the CSS class of the status chip, e.g. ab-status-closed
+    snippet: str = ""
+
+
+def tokens(text: str, query: bool = False) -> list[str]:
+    """The index's words of a text. A query uses the pairs of a Chinese run only (its single
+    characters when it is one character long), so every pair typed must be in the record."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    found: list[str] = []
+    for run in _CJK.findall(text):
+        pairs = [run[i:i + 2] for i in range(len(run) - 1)]
+        found.extend(pairs if query and pairs else [*run, *pairs])
+    for word in _WORD.findall(_CJK.sub(" ", text)):
+        found.append(word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word)
+    return list(dict.fromkeys(found))
+
+
+def shard_of(token: str, shards: int) -> int:
+    """FNV-1a over the token's code points; ailin-search.js computes the same."""
+    h = 0x811C9DC5
+    for ch in token:
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+def _gaps(ids: list[int]) -> list[int]:
+    return [b - a for a, b in zip([0, *ids], ids)]
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def index_files(docs: list[SearchDoc], language: str) -> dict[str, bytes]:
+    """The index of `docs` as files below the site root, path -> bytes; the same docs give the
+    same bytes."""
+    postings: dict[str, tuple[list[int], list[int]]] = {}
+    for number, doc in enumerate(docs):
+        in_title = set(tokens(doc.title))
+        for token in tokens(f"{doc.title} {doc.text}"):
+            ids, title_ids = postings.setdefault(token, ([], []))
+            ids.append(number)
+            if token in in_title:
+                title_ids.append(number)
+    raw = sum(len(token) * 3 + 4 + 3 * (len(ids) + len(title)) for token, (ids, title) in postings.items())
+    shards = max(1, math.ceil(raw / SHARD_BYTES))
+    tables: list[dict[str, list[list[int]]]] = [{} for _ in range(shards)]
+    for token in sorted(postings):
+        ids, title_ids = postings[token]
+        tables[shard_of(token, shards)][token] = [_gaps(ids), _gaps(title_ids)]
+    files = {f"{FOLDER}/i/{n}.json": _json(table) for n, table in enumerate(tables)}
+    for start in range(0, len(docs), PER_FILE):
+        batch = docs[start:start + PER_FILE]
+        rows = [[d.url, d.title, d.status, d.chip, d.where, d.snippet] for d in batch]
+        files[f"{FOLDER}/d/{start // PER_FILE}.json"] = _json(rows)
+    stamp = hashlib.sha256(b"".join(files[name] for name in sorted(files))).hexdigest()[:10]
+    manifest = {"version": VERSION, "language": language, "shards": shards, "per_file": PER_FILE,
+                "count": len(docs), "stamp": stamp}
+    files[f"{FOLDER}/index.json"] = _json(manifest)
+    return files
+
+
+def plain(markdown: str | None) -> str:
+    """Markdown as the words a resident reads: no markup characters, no link targets."""
+    if not markdown:
+        return ""
+    text = re.sub(r"\]\([^)]*\)", "]", markdown)
+    text = re.sub(r"[*_`#>\[\]|]+", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def snippet(text: str) -> str:
+    return text if len(text) <= SNIPPET_CHARS else text[:SNIPPET_CHARS - 1].rstrip() + "…"
