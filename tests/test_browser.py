@@ -385,6 +385,17 @@ def test_print_shows_the_folded_status_groups(phone, base_url):
             assert folded.nth(i).locator(".ab-list").is_visible()
 
 
+def test_printed_poster_without_base_url_shows_no_volunteer_hint(phone, base_url):
+    """The sample board has no base_url: the screen tells the volunteer how to get a QR code,
+    the printed notice leaves that spot empty rather than print the hint for residents."""
+    with visit(phone, base_url, "poster") as v:
+        hint = v.page.locator(".ab-poster-qr .ab-note")
+        assert hint.is_visible() and "base_url" in hint.text_content()
+        v.page.emulate_media(media="print")
+        assert hint.is_hidden()
+        assert v.page.locator(".ab-poster h1").is_visible()
+
+
 # -- links ---------------------------------------------------------------------------------------
 
 class _Links(html.parser.HTMLParser):
