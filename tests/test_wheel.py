@@ -22,10 +22,25 @@ def run(*command, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True, env=env)
 
 
+# Where each packaged folder of this repository lands inside the wheel.
+PACKAGED = {"generator": "ailin", "schemas": "ailin/schemas", "site_overrides": "ailin/site_overrides", "pages": "ailin/pages"}
+
+
+def missing_from(wheel: Path) -> list[str]:
+    """Files git tracks in the packaged folders that the wheel lacks (package-data globs can miss one)."""
+    import zipfile
+
+    tracked = subprocess.run(["git", "ls-files", *PACKAGED], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    inside = set(zipfile.ZipFile(wheel).namelist())
+    wanted = [PACKAGED[path.split("/")[0]] + path[len(path.split("/")[0]):] for path in tracked]
+    return [path for path in wanted if path not in inside]
+
+
 def test_wheel_install_builds_a_new_board_from_an_empty_folder(tmp_path: Path) -> None:
     built = run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", tmp_path / "dist", REPO, cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     wheel = next((tmp_path / "dist").glob("ailin_board-*.whl"))
+    assert missing_from(wheel) == []
     venv = tmp_path / "venv"
     assert run(sys.executable, "-m", "venv", venv, cwd=tmp_path).returncode == 0
     installed = run(venv / "bin/pip", "install", "-q", wheel, cwd=tmp_path)
