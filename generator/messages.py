@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import string
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -56,9 +57,19 @@ def message(problem: Problem, language: str = "zh") -> str:
     return text
 
 
+class _CountFormatter(string.Formatter):
+    """`{errors:error|errors}` -> "1 error" or "2 errors": English nouns follow their count."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" not in format_spec:
+            return super().format_field(value, format_spec)
+        one, many = format_spec.split("|")
+        return f"{value} {one if value == 1 else many}"
+
+
 def summary(errors: int, warnings: int, records: int, language: str = "zh") -> str:
     key = "_summary_failed" if errors else ("_summary_warnings" if warnings else "_summary_clean")
-    return catalogue()[key][language].format(errors=errors, warnings=warnings, records=records)
+    return _CountFormatter().format(catalogue()[key][language], errors=errors, warnings=warnings, records=records)
 
 
 def _escape_github(text: str) -> str:
