@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import string
 from pathlib import Path
 from typing import Any, Iterable
@@ -35,10 +36,29 @@ def word(key: Any, language: str) -> str:
     return entry[language] if entry else str(key)
 
 
+@functools.cache
+def _yaml_problem_patterns() -> list[tuple[re.Pattern, dict]]:
+    """PyYAML's problems that name a character (`found %r`), as patterns of what it prints."""
+    said = catalogue()["_yaml_problems"]
+    placeholders = {"%r": ".+", "%s": ".+", "%d": "[0-9]+"}
+    patterns = []
+    for problem in (p for p in said if "%" in p):
+        parts = re.split(r"(%[rsd])", problem)
+        regex = "".join(placeholders.get(part) or re.escape(part) for part in parts)
+        patterns.append((re.compile(regex, re.DOTALL), said[problem]))
+    return patterns
+
+
+def _yaml_problem(detail: str, language: str) -> str:
+    """The YAML parser's words for a syntax error, said for volunteers."""
+    said = catalogue()["_yaml_problems"]
+    entry = said.get(detail) or next((e for pattern, e in _yaml_problem_patterns() if pattern.fullmatch(detail)), None)
+    return entry[language] if entry else said["_other"][language].format(detail=detail)
+
+
 def _argument(key: str, value: Any, language: str) -> str:
-    if key == "detail":  # libyaml's words, said for volunteers where we know them
-        said = catalogue()["_yaml_problems"]
-        return said[value][language] if value in said else said["_other"][language].format(detail=value)
+    if key == "detail":
+        return _yaml_problem(value, language)
     if isinstance(value, list):  # vocabulary terms: "red（红色）、…" or "red (red), …"
         if language == "zh":
             return "、".join(f"{term.key}（{term.zh}）" for term in value)

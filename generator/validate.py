@@ -180,16 +180,25 @@ def _convert(node: yaml.Node, spec: FieldSpec, path: Path_, ctx: _Context) -> An
     return _convert_scalar(node, spec, path, ctx)
 
 
-def _keys(node: yaml.MappingNode, ctx: _Context):
-    """(key text, key node, value node) of a mapping; non-text and repeated keys are reported."""
+def _keys(node: yaml.MappingNode, path: Path_, ctx: _Context):
+    """(key text, key node, value node) of a mapping; non-text and repeated keys are reported.
+
+    In a block item of a list, a repeated key means the next item lost its leading "- ": that is
+    one mistake, said once at the first repeated key; the lost item's other keys are not reported."""
     seen: dict[str, int] = {}
+    in_list = bool(path) and isinstance(path[-1], int) and not node.flow_style
+    dash_lost = False
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _CORE_TAGS:
             ctx.error(key_node, "key-not-text")
             continue
         key = key_node.value
         if key in seen:
-            ctx.error(key_node, "duplicate-key", key=_show(key), first_line=seen[key])
+            if in_list and not dash_lost:
+                ctx.error(key_node, "list-item-without-dash", key=_show(key), field=_field_name(path[:-1]), first_line=seen[key])
+                dash_lost = True
+            elif not in_list:
+                ctx.error(key_node, "duplicate-key", key=_show(key), first_line=seen[key])
             continue
         seen[key] = key_node.start_mark.line + 1
         yield key, key_node, value_node
@@ -202,7 +211,7 @@ def _convert_object(node: yaml.Node, fields: dict[str, FieldSpec], path: Path_, 
     values: dict[str, Any] = {}
     written: set[str] = set()
     guessed: set[str] = set()  # a misspelled key is one mistake, not also a missing field
-    for key, key_node, value_node in _keys(node, ctx):
+    for key, key_node, value_node in _keys(node, path, ctx):
         written.add(key)
         spec = fields.get(key)
         if spec is None:
@@ -245,7 +254,7 @@ def _convert_mapping(node: yaml.Node, spec: FieldSpec, path: Path_, ctx: _Contex
         return MISSING
     item_spec = FieldSpec(name="", type="count" if spec.type == "counts" else "string", max_length=30)
     values: dict[str, Any] = {}
-    for key, key_node, value_node in _keys(node, ctx):
+    for key, key_node, value_node in _keys(node, path, ctx):
         if spec.keys is not None and key not in spec.keys:
             guess = next(iter(difflib.get_close_matches(key, spec.keys, n=1, cutoff=0.6)), "")
             ctx.error(key_node, "unknown-key", key=_show(key), where=name, guess=guess, allowed=", ".join(spec.keys))
