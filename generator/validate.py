@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
@@ -374,12 +375,23 @@ _PATTERNS = {
 }
 
 
-def _convert_date(node: yaml.Node, text: str, path: Path_, ctx: _Context) -> Any:
+def _iso_date(text: str) -> dt.date | None:
     if ISO_DATE.match(text):
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
             pass
+    return None
+
+
+def _convert_date(node: yaml.Node, text: str, path: Path_, ctx: _Context) -> Any:
+    date = _iso_date(text)
+    if date is not None:
+        return date
+    half_width = unicodedata.normalize("NFKC", text)
+    if half_width != text and _iso_date(half_width):  # typed with a Chinese input method
+        ctx.error(node, "full-width-date", field=_field_name(path), found=_show(text), fixed=half_width)
+        return MISSING
     ctx.error(node, "bad-date", field=_field_name(path), found=_show(text))
     return MISSING
 
