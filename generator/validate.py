@@ -240,11 +240,25 @@ def _convert_object(node: yaml.Node, fields: dict[str, FieldSpec], path: Path_, 
 
 def _unknown_key(key_node: yaml.Node, key: str, fields: dict[str, FieldSpec], path: Path_, ctx: _Context) -> str:
     """Report a key the schema does not have; return the field it was probably meant as."""
+    if _has_full_width_colon(key_node, key, ctx):
+        return key.partition("：")[0].strip()
     by_title = {spec.title.get("zh"): name for name, spec in fields.items() if spec.title.get("zh")}
     guess = by_title.get(key) or next(iter(difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)), "")
     where = _field_name(path) or ctx.record.kind
     ctx.error(key_node, "unknown-key", key=_show(key), where=where, guess=guess, allowed=", ".join(fields))
     return guess
+
+
+def _has_full_width_colon(key_node: yaml.Node, key: str, ctx: _Context) -> bool:
+    """`{step：accept}` reads as one key with no value: the commonest slip of a Chinese
+    keyboard, reported at the colon."""
+    if "：" not in key:
+        return False
+    mark = key_node.start_mark
+    quoted = 1 if key_node.style in ("'", '"') else 0
+    at = Location(ctx.record.document.path, mark.line + 1, mark.column + 1 + quoted + key.index("："))
+    ctx.problems.error(at, "full-width-colon")
+    return True
 
 
 def _convert_mapping(node: yaml.Node, spec: FieldSpec, path: Path_, ctx: _Context) -> Any:
@@ -256,6 +270,8 @@ def _convert_mapping(node: yaml.Node, spec: FieldSpec, path: Path_, ctx: _Contex
     item_spec = FieldSpec(name="", type="count" if spec.type == "counts" else "string", max_length=30)
     values: dict[str, Any] = {}
     for key, key_node, value_node in _keys(node, path, ctx):
+        if _has_full_width_colon(key_node, key, ctx):
+            continue
         if spec.keys is not None and key not in spec.keys:
             guess = next(iter(difflib.get_close_matches(key, spec.keys, n=1, cutoff=0.6)), "")
             ctx.error(key_node, "unknown-key", key=_show(key), where=name, guess=guess, allowed=", ".join(spec.keys))
