@@ -502,14 +502,18 @@ def _check_project(record: Record, content_root: Path, as_of: dt.date, problems:
     for index, photo in enumerate(data.get("photos", [])):
         file = photo.get("file")
         if file:
-            _check_photo(file, media, content_root, record.at("photos", index, "file"), problems)
+            photo["file"] = _check_photo(file, media, content_root, record.at("photos", index, "file"), problems)
 
 
-def _check_photo(file: str, media: Path, content_root: Path, where: Location, problems: Problems) -> None:
+def _check_photo(file: str, media: Path, content_root: Path, where: Location, problems: Problems) -> str:
+    """The photo's path inside media/, as the site reads it; problems with it are reported."""
     pure = PurePosixPath(file.replace("\\", "/"))
     if pure.is_absolute() or re.match(r"^[A-Za-z]:", file) or ".." in pure.parts:
         problems.error(where, "photo-outside-media", file=_show(file))
-        return
+        return file
+    if pure.parts[:1] == ("media",) and len(pure.parts) > 1 and not (media / pure).exists():
+        # Volunteers see the photo in media/ and write media/x.jpg; the field is relative to media/.
+        pure = PurePosixPath(*pure.parts[1:])
     path = media / pure
     if not path.is_file():
         problems.error(where, "photo-missing", file=_show(file), folder=str(display_path(media)))
@@ -517,6 +521,7 @@ def _check_photo(file: str, media: Path, content_root: Path, where: Location, pr
         problems.error(where, "link-outside-content")
     elif path.suffix.lower() not in IMAGE_SUFFIXES:
         problems.error(where, "photo-not-image", file=_show(file), allowed=" ".join(sorted(IMAGE_SUFFIXES)))
+    return pure.as_posix()
 
 
 # -- the whole board ----------------------------------------------------------------------
