@@ -16,6 +16,7 @@ from typing import Any, Iterable
 import yaml
 
 from .problems import Problem
+from .schema import Term
 
 CATALOGUE = Path(__file__).with_name("messages.yaml")
 FORMATS = ("text", "github", "json")
@@ -59,6 +60,10 @@ def _yaml_problem(detail: str, language: str) -> str:
 def _argument(key: str, value: Any, language: str) -> str:
     if key == "detail":
         return _yaml_problem(value, language)
+    if key == "order":  # steps in order: "受理（accept） → 行动（act）" or "accept → act"
+        return " → ".join(_argument("step", term, language) for term in value)
+    if isinstance(value, Term):  # a step named by its Chinese name, as the eight steps are known
+        return f"{value.zh}（{value.key}）" if language == "zh" else value.key
     if isinstance(value, list):  # vocabulary terms: "red（红色）、…" or "red (red), …"
         if language == "zh":
             return "、".join(f"{term.key}（{term.zh}）" for term in value)

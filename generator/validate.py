@@ -47,7 +47,8 @@ MARKDOWN_NESTING = re.compile(r"^([ \t]*)((?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]*
 MARKDOWN_RULE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # - - - is a line across, not lists
 MARKDOWN_DEPTH_LIMIT = 10  # a notice needs two or three; Python-Markdown's recursion ends near 300
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
-STEP_ORDER = list(schemas.vocabulary("step").terms)
+STEPS = schemas.vocabulary("step")
+STEP_ORDER = list(STEPS.terms)
 MISSING = object()
 Path_ = tuple  # a value's path inside a record, e.g. ("steps", 2, "date")
 
@@ -456,21 +457,14 @@ def _check_suggestion(record: Record, as_of: dt.date, problems: Problems) -> Non
     data = record.data
     received = data.get("received")
     steps = data.get("steps", [])
-    last_rank, last_date, last_name = -1, received, "received"
+    _check_step_order(record, steps, problems)
+    last_date = received
     for index, step in enumerate(steps):
         name, date = step.get("step"), step.get("date")
-        if name is None:
-            continue
-        rank = STEP_ORDER.index(name)
-        if rank <= last_rank:
-            code = "step-repeated" if rank == last_rank else "step-order"
-            problems.error(record.at("steps", index, "step"), code, step=name, previous=last_name, order=" → ".join(STEP_ORDER))
-        else:
-            last_rank, last_name = rank, name
-        if date is None:
+        if name is None or date is None:
             continue
         if last_date is not None and date < last_date:
-            problems.error(record.at("steps", index, "date"), "step-date-decreasing", step=name, date=date, previous=last_date)
+            problems.error(record.at("steps", index, "date"), "step-date-decreasing", step=STEPS.terms[name], date=date, previous=last_date)
         if date > as_of:
             problems.error(record.at("steps", index, "date"), "date-in-future", field=f"steps[{index + 1}].date", date=date, as_of=as_of)
         last_date = max(date, last_date) if last_date else date
@@ -482,6 +476,35 @@ def _check_suggestion(record: Record, as_of: dt.date, problems: Problems) -> Non
     consent_unreadable = ("submitter", "consent") in record.marks and "consent" not in (submitter or {})
     if submitter and not submitter.get("consent") and not consent_unreadable:
         problems.error(record.at("submitter"), "submitter-without-consent")
+
+
+def _check_step_order(record: Record, steps: list[dict], problems: Problems) -> None:
+    """Each step once, in the canonical order. The steps out of order are those outside the
+    longest run already in order: the step moved to the wrong place is the one named, with the
+    order this suggestion's steps should take."""
+    seen: set[str] = set()
+    placed: list[tuple[int, int]] = []  # (index in steps, canonical rank), first mentions only
+    for index, step in enumerate(steps):
+        name = step.get("step")
+        if name in seen:
+            problems.error(record.at("steps", index, "step"), "step-repeated", step=STEPS.terms[name])
+        elif name is not None:
+            seen.add(name)
+            placed.append((index, STEP_ORDER.index(name)))
+    in_order = _longest_increasing([rank for _, rank in placed])
+    expected = [STEPS.terms[STEP_ORDER[rank]] for rank in sorted(rank for _, rank in placed)]
+    for position, (index, rank) in enumerate(placed):
+        if position not in in_order:
+            problems.error(record.at("steps", index, "step"), "step-order", step=STEPS.terms[STEP_ORDER[rank]], order=expected)
+
+
+def _longest_increasing(ranks: list[int]) -> set[int]:
+    """Positions of the longest strictly increasing run of `ranks` (the first, on a tie)."""
+    runs: list[list[int]] = []  # runs[i]: the longest run ending at position i
+    for i, rank in enumerate(ranks):
+        before = max((runs[j] for j in range(i) if ranks[j] < rank), key=len, default=[])
+        runs.append(before + [i])
+    return set(max(runs, key=len, default=[]))
 
 
 def _check_meeting(record: Record, as_of: dt.date, problems: Problems) -> None:
