@@ -619,7 +619,13 @@ def check_references(tables: KeyTables, problems: Problems) -> None:
     first_of: dict[str, tuple[str, Location]] = {}
     for (kind, rid), places in zip(tables.records.rows, tables.records.places):
         first_of.setdefault(rid, (kind, places[0]))
-    for violation in check_keys(tables.all()):
+    violations = check_keys(tables.all())
+    mistyped = _mistyped_ids(violations, tables, first_of)
+    for intended, (typo, places) in mistyped.items():
+        kind, where = first_of[typo]
+        first = min(places, key=lambda place: (str(place.path), place.line, place.column))
+        problems.error(where, "mistyped-id", id=typo, intended=intended, expected=kind, count=len(places), first=str(first))
+    for violation in violations:
         if violation.kind == "primary-key":
             code = {"records": "duplicate-id", "compounds": "duplicate-compound", "resolutions": "duplicate-resolution"}
             value = violation.row[1]
@@ -628,18 +634,46 @@ def check_references(tables: KeyTables, problems: Problems) -> None:
                 problems.error(place, code[violation.table], id=value, other=other)
             continue
         expected = _TARGET_KIND.get(violation.table) or violation.row[0]
-        if violation.row[0 if expected == "resolution" else 1] in tables.unreadable:
-            continue
+        named = violation.row[0 if expected == "resolution" else 1]  # the record (or meeting) named
+        if named in tables.unreadable or (expected != "compound" and named in mistyped):
+            continue  # already reported, where the file failed or where its id was mistyped
         value = "#".join(violation.row) if expected == "resolution" else violation.row[1]
         actual = first_of[value][0] if value in first_of else None
         if actual and actual != expected:
             for place in violation.places:
                 problems.error(place, "wrong-kind-reference", id=value, expected=expected, actual=actual)
             continue
-        candidates = [i for i, (kind, _) in first_of.items() if kind == expected]
-        guess = next(iter(difflib.get_close_matches(value, candidates, n=1, cutoff=0.7)), "")
+        # Several places that agree on an id are not all typos: no guess then.
+        guess = _closest(value, [i for i, (kind, _) in first_of.items() if kind == expected]) if len(violation.places) == 1 else ""
         for place in violation.places:
             problems.error(place, "unknown-reference", id=value, expected=expected, guess=guess)
+
+
+def _closest(value: str, candidates: list[str]) -> str:
+    return next(iter(difflib.get_close_matches(value, candidates, n=1, cutoff=0.7)), "")
+
+
+def _mistyped_ids(violations: list, tables: KeyTables, first_of: dict[str, tuple[str, Location]]) -> dict:
+    """Missing ids that several records agree on, while a record's own id is a near miss that
+    fewer name: the typo is in that record. {missing id: (the record's id, places naming it)}"""
+    named = {row: len(places) for row, places in zip(tables.references.rows, tables.references.places)}
+    for (meeting, _), places in zip(tables.resolution_references.rows, tables.resolution_references.places):
+        named[("meeting", meeting)] = named.get(("meeting", meeting), 0) + len(places)
+    mistyped = {}
+    for violation in violations:
+        if violation.table != "references" or len(violation.places) < 2 or violation.row[1] in first_of:
+            continue
+        kind, missing = violation.row
+        typo = _closest(missing, [i for i, (k, _) in first_of.items() if k == kind])
+        if typo and not _next_in_series(typo, missing) and named.get((kind, typo), 0) < len(violation.places):
+            mistyped[missing] = (typo, violation.places)
+    return mistyped
+
+
+def _next_in_series(one: str, other: str) -> bool:
+    """jt-2024-001 and jt-2024-002 differ only in their numbers: two records, not a typo."""
+    differences = [(a, b) for a, b in zip(one, other) if a != b]
+    return len(one) == len(other) and all(a.isdigit() and b.isdigit() for a, b in differences)
 
 
 def build_date() -> dt.date:
