@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import os
 import re
+import subprocess
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -626,12 +627,17 @@ def check_references(tables: KeyTables, problems: Problems) -> None:
         first = min(places, key=lambda place: (str(place.path), place.line, place.column))
         problems.error(where, "mistyped-id", id=typo, intended=intended, expected=kind, count=len(places), first=str(first))
     for violation in violations:
-        if violation.kind == "primary-key":
-            code = {"records": "duplicate-id", "compounds": "duplicate-compound", "resolutions": "duplicate-resolution"}
+        if violation.kind == "primary-key" and violation.table == "records":
             value = violation.row[1]
-            other = str(first_of[value][1]) if violation.table == "records" else ""
+            places = [p[0] for row, p in zip(tables.records.rows, tables.records.places) if row[1] == value]
+            kept, blamed = _kept_and_blamed(places)
+            for place in blamed:
+                problems.error(place, "duplicate-id", id=value, other=str(kept))
+            continue
+        if violation.kind == "primary-key":
+            code = {"compounds": "duplicate-compound", "resolutions": "duplicate-resolution"}[violation.table]
             for place in violation.places:
-                problems.error(place, code[violation.table], id=value, other=other)
+                problems.error(place, code, id=violation.row[1])
             continue
         expected = _TARGET_KIND.get(violation.table) or violation.row[0]
         named = violation.row[0 if expected == "resolution" else 1]  # the record (or meeting) named
@@ -647,6 +653,35 @@ def check_references(tables: KeyTables, problems: Problems) -> None:
         guess = _closest(value, [i for i, (kind, _) in first_of.items() if kind == expected]) if len(violation.places) == 1 else ""
         for place in violation.places:
             problems.error(place, "unknown-reference", id=value, expected=expected, guess=guess)
+
+
+def _kept_and_blamed(places: list[Location]) -> tuple[Location, list[Location]]:
+    """Of the records sharing an id, the one that keeps it and those told to change: the files
+    new to git (not in HEAD) when git knows the others, else all but the first path."""
+    places = sorted(places, key=lambda place: (str(place.path), place.line, place.column))
+    new = _new_to_git([place.path for place in places])
+    if new and len(new) < len(places):
+        return next(p for p in places if p.path not in new), [p for p in places if p.path in new]
+    return places[0], places[1:]
+
+
+def _new_to_git(paths: list[Path]) -> set[Path] | None:
+    """The files git's HEAD does not hold; None outside a git work tree or when git cannot say."""
+    try:
+        top = subprocess.run(["git", "-C", str(Path(paths[0]).resolve().parent), "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True, timeout=10)
+        if top.returncode != 0:
+            return None
+        root = Path(top.stdout.strip()).resolve()
+        query = "".join(f"HEAD:{Path(path).resolve().relative_to(root).as_posix()}\n" for path in paths)
+        answer = subprocess.run(["git", "-C", str(root), "cat-file", "--batch-check"],
+                                input=query, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError, ValueError):  # no git, a hung git, a path outside
+        return None
+    lines = answer.stdout.splitlines()
+    if answer.returncode != 0 or len(lines) != len(paths):
+        return None
+    return {path for path, line in zip(paths, lines) if line.endswith(" missing")}
 
 
 def _closest(value: str, candidates: list[str]) -> str:
