@@ -72,9 +72,29 @@ def render_template(kind: str, record_id: str, today: dt.date) -> str:
     return "\n".join(lines)
 
 
+class MissingCommunity(Exception):
+    """A record for a community that has no community.yaml: a mistyped id, or one not set up."""
+
+    WORDS = {
+        "zh": "社区 {community} 还没有 community.yaml。请先运行 ailin new community {community} 建立这个社区，再新建{kind}；如果社区已经建好，请核对社区编号（即 communities/ 下的文件夹名）。",
+        "en": "The community {community} has no community.yaml. Run ailin new community {community} first, then add the {kind}; if the community exists, check its id (its folder name under communities/).",
+    }
+
+    def __init__(self, community: str, kind: str) -> None:
+        super().__init__(community)
+        self.community, self.kind = community, kind
+
+    def words(self, language: str) -> str:
+        kind = schema.record_schema(self.kind).title[language] if language == "zh" else self.kind
+        return self.WORDS[language].format(community=self.community, kind=kind)
+
+
 def new_record(content: Path, kind: str, community: str, record_id: str | None, today: dt.date) -> Path:
-    """Write the template; refuse to overwrite. Returns the new file's path."""
+    """Write the template; refuse to overwrite, or to start a record of a community that does
+    not exist (it would make a folder `ailin check` then reports). Returns the new file's path."""
     community_folder = content / "communities" / community
+    if kind in FOLDERS and not (community_folder / "community.yaml").is_file():
+        raise MissingCommunity(community, kind)
     if kind == "board":
         target = content / "board.yaml"
         record_id = ""

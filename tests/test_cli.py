@@ -93,3 +93,12 @@ def test_new_board_and_community_start_a_board_from_nothing(tmp_path: Path, caps
     assert "请写出社区编号，例如：ailin new suggestion jintu" in capsys.readouterr().err
     assert main(["check", "--content", str(tmp_path)]) == 1
     assert "board.yaml:4:7: error: 字段 title 没有填写值。请在冒号后面填上内容。 [missing-value]" in capsys.readouterr().out
+
+
+def test_new_record_for_a_community_without_community_yaml_is_refused(board: Path, capsys) -> None:
+    assert main(["new", "suggestion", "jintu", "--content", "."]) == 2
+    assert capsys.readouterr().err == (
+        "ailin: 社区 jintu 还没有 community.yaml。请先运行 ailin new community jintu 建立这个社区，再新建建议；"
+        "如果社区已经建好，请核对社区编号（即 communities/ 下的文件夹名）。\n"
+    )
+    assert not (board / "communities/jintu").exists()
