@@ -38,18 +38,22 @@ def _placeholder(spec: FieldSpec, today: dt.date) -> str:
     return ""
 
 
+def _choices(spec: FieldSpec) -> str:
+    return "、".join(f"{t.key}（{t.zh}）" for t in schema.vocabulary(spec.vocabulary).terms.values())
+
+
 def _comment(spec: FieldSpec, indent: str) -> list[str]:
     lines = [f"{indent}# {spec.help.get('zh', '')}"]
     if spec.type == "enum":
-        terms = schema.vocabulary(spec.vocabulary).terms.values()
-        lines.append(f"{indent}# 可选：" + "、".join(f"{t.key}（{t.zh}）" for t in terms))
+        lines.append(f"{indent}# 可选：" + _choices(spec))
     return lines
 
 
 def render_template(kind: str, record_id: str, today: dt.date) -> str:
     """The commented YAML for a new record of `kind`."""
     record = schema.record_schema(kind)
-    lines = [f"# {record.title['zh']} · {record.title['en']}：字段说明见 docs/fields.md，写完运行 ailin check", ""]
+    # A board repository has no docs/ folder: the reference is named, not linked.
+    lines = [f"# {record.title['zh']} · {record.title['en']}。字段说明：ailin 文档 fields.md。写完运行 ailin check。", ""]
     for name, spec in record.fields.items():
         if name == "privacy_exceptions":
             continue
@@ -60,6 +64,7 @@ def render_template(kind: str, record_id: str, today: dt.date) -> str:
             lines.append(f"{name}: {_placeholder(spec, today)}".rstrip())
         elif spec.type == "list" and spec.items is not None and spec.items.fields:
             example = ", ".join(f"{key}: {_placeholder(sub, today)}" for key, sub in spec.items.fields.items())
+            lines += [f"# {key} 可选：{_choices(sub)}" for key, sub in spec.items.fields.items() if sub.type == "enum"]
             lines += [f"# {name}:", f"#   - {{{example}}}"]
         elif spec.type == "list":
             lines.append(f"# {name}: []")
