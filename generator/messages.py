@@ -92,9 +92,14 @@ class _CountFormatter(string.Formatter):
         return f"{value} {one if value == 1 else many}"
 
 
+def say(key: str, language: str, **args: Any) -> str:
+    """A catalogue sentence that is not a problem (a summary, a command's report)."""
+    return _CountFormatter().format(catalogue()[key][language], **args)
+
+
 def summary(errors: int, warnings: int, records: int, language: str = "zh") -> str:
     key = "_summary_failed" if errors else ("_summary_warnings" if warnings else "_summary_clean")
-    return _CountFormatter().format(catalogue()[key][language], errors=errors, warnings=warnings, records=records)
+    return say(key, language, errors=errors, warnings=warnings, records=records)
 
 
 def _escape_github(text: str) -> str:

@@ -293,7 +293,7 @@ def test_errors_in_english(board: Path, capsys) -> None:
     assert run(capsys, "sheet", "import", "board.xlsx", "--content", ".", "--lang", "en")[1].splitlines() == [
         "board.xlsx:建议!D2: error: '2024/3/1' in '收到日期' is text, not a date. Type a date such as 2024-03-05 "
         "(or set the cell's format to Date and type it again). [sheet-date-text]",
-        "Nothing was imported: 1 errors, 0 warnings. No content file was changed; fix each one in the workbook and import again.",
+        "Nothing was imported: 1 error, 0 warnings. No content file was changed; fix each one in the workbook and import again.",
     ]
 
 
