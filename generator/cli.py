@@ -168,6 +168,8 @@ def _run_new(args: argparse.Namespace) -> int:
         path = scaffold.new_record(args.content, args.kind, args.community, args.record_id, build_date())
     except FileExistsError as exists:
         raise UsageError(WORDS["exists"][language].format(path=display_path(Path(str(exists))))) from None
+    except scaffold.MissingCommunity as missing:
+        raise UsageError(missing.words(language)) from None
     print(WORDS["created"][language].format(path=display_path(path)))
     return 0
 

@@ -202,7 +202,7 @@ def load_document(
             return None
         root_node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = exc.context_mark if exc.problem in _FOUND_PAST_THE_MISTAKE else exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         colon = _full_width_colon(text, line)
         if colon is not None:
@@ -210,8 +210,9 @@ def load_document(
         else:
             problems.error(Location(path, line, column), "yaml-syntax", detail=exc.problem or str(exc))
         return None
-    except yaml.YAMLError as exc:  # reader errors: control characters the YAML spec forbids
-        problems.error(where, "yaml-syntax", detail=str(exc).splitlines()[0])
+    except yaml.reader.ReaderError as exc:  # characters the YAML spec forbids, such as controls
+        offset = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        problems.error(_location_at(path, text, offset) if offset >= 0 else where, "yaml-syntax", detail=exc.reason)
         return None
     if root_node is None:
         problems.error(where, "empty-file")
@@ -223,6 +224,16 @@ def load_document(
         problems.error(Location(path, root_node.start_mark.line + 1, root_node.start_mark.column + 1), "top-not-mapping")
         return None
     return Document(kind=kind, path=path, file=file, root=root_node, community=community)
+
+
+# libyaml notices these only where it gives up (an unclosed quote at the end of the file, a
+# line without its colon or dash on the next line): the mistake is where it began to read.
+_FOUND_PAST_THE_MISTAKE = {"found unexpected end of stream", "could not find expected ':'"}
+
+
+def _location_at(path: Path, text: str, offset: int) -> Location:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Location(path, text.count("\n", 0, offset) + 1, offset - line_start + 1)
 
 
 _KEY_WITH_FULL_WIDTH_COLON = re.compile(r"^\s*(?:-\s+)?[A-Za-z_]+\s*：")

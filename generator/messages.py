@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import functools
 import json
+import re
+import string
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
 from .problems import Problem
+from .schema import Term
 
 CATALOGUE = Path(__file__).with_name("messages.yaml")
 FORMATS = ("text", "github", "json")
@@ -34,10 +37,33 @@ def word(key: Any, language: str) -> str:
     return entry[language] if entry else str(key)
 
 
+@functools.cache
+def _yaml_problem_patterns() -> list[tuple[re.Pattern, dict]]:
+    """PyYAML's problems that name a character (`found %r`), as patterns of what it prints."""
+    said = catalogue()["_yaml_problems"]
+    placeholders = {"%r": ".+", "%s": ".+", "%d": "[0-9]+"}
+    patterns = []
+    for problem in (p for p in said if "%" in p):
+        parts = re.split(r"(%[rsd])", problem)
+        regex = "".join(placeholders.get(part) or re.escape(part) for part in parts)
+        patterns.append((re.compile(regex, re.DOTALL), said[problem]))
+    return patterns
+
+
+def _yaml_problem(detail: str, language: str) -> str:
+    """The YAML parser's words for a syntax error, said for volunteers."""
+    said = catalogue()["_yaml_problems"]
+    entry = said.get(detail) or next((e for pattern, e in _yaml_problem_patterns() if pattern.fullmatch(detail)), None)
+    return entry[language] if entry else said["_other"][language].format(detail=detail)
+
+
 def _argument(key: str, value: Any, language: str) -> str:
-    if key == "detail":  # libyaml's words, said for volunteers where we know them
-        said = catalogue()["_yaml_problems"]
-        return said[value][language] if value in said else said["_other"][language].format(detail=value)
+    if key == "detail":
+        return _yaml_problem(value, language)
+    if key == "order":  # steps in order: "受理（accept） → 行动（act）" or "accept → act"
+        return " → ".join(_argument("step", term, language) for term in value)
+    if isinstance(value, Term):  # a step named by its Chinese name, as the eight steps are known
+        return f"{value.zh}（{value.key}）" if language == "zh" else value.key
     if isinstance(value, list):  # vocabulary terms: "red（红色）、…" or "red (red), …"
         if language == "zh":
             return "、".join(f"{term.key}（{term.zh}）" for term in value)
@@ -56,9 +82,24 @@ def message(problem: Problem, language: str = "zh") -> str:
     return text
 
 
+class _CountFormatter(string.Formatter):
+    """`{errors:error|errors}` -> "1 error" or "2 errors": English nouns follow their count."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" not in format_spec:
+            return super().format_field(value, format_spec)
+        one, many = format_spec.split("|")
+        return f"{value} {one if value == 1 else many}"
+
+
+def say(key: str, language: str, **args: Any) -> str:
+    """A catalogue sentence that is not a problem (a summary, a command's report)."""
+    return _CountFormatter().format(catalogue()[key][language], **args)
+
+
 def summary(errors: int, warnings: int, records: int, language: str = "zh") -> str:
     key = "_summary_failed" if errors else ("_summary_warnings" if warnings else "_summary_clean")
-    return catalogue()[key][language].format(errors=errors, warnings=warnings, records=records)
+    return say(key, language, errors=errors, warnings=warnings, records=records)
 
 
 def _escape_github(text: str) -> str:

@@ -38,18 +38,22 @@ def _placeholder(spec: FieldSpec, today: dt.date) -> str:
     return ""
 
 
+def _choices(spec: FieldSpec) -> str:
+    return "、".join(f"{t.key}（{t.zh}）" for t in schema.vocabulary(spec.vocabulary).terms.values())
+
+
 def _comment(spec: FieldSpec, indent: str) -> list[str]:
     lines = [f"{indent}# {spec.help.get('zh', '')}"]
     if spec.type == "enum":
-        terms = schema.vocabulary(spec.vocabulary).terms.values()
-        lines.append(f"{indent}# 可选：" + "、".join(f"{t.key}（{t.zh}）" for t in terms))
+        lines.append(f"{indent}# 可选：" + _choices(spec))
     return lines
 
 
 def render_template(kind: str, record_id: str, today: dt.date) -> str:
     """The commented YAML for a new record of `kind`."""
     record = schema.record_schema(kind)
-    lines = [f"# {record.title['zh']} · {record.title['en']}：字段说明见 docs/fields.md，写完运行 ailin check", ""]
+    # A board repository has no docs/ folder: the reference is named, not linked.
+    lines = [f"# {record.title['zh']} · {record.title['en']}。字段说明：ailin 文档 fields.md。写完运行 ailin check。", ""]
     for name, spec in record.fields.items():
         if name == "privacy_exceptions":
             continue
@@ -60,6 +64,7 @@ def render_template(kind: str, record_id: str, today: dt.date) -> str:
             lines.append(f"{name}: {_placeholder(spec, today)}".rstrip())
         elif spec.type == "list" and spec.items is not None and spec.items.fields:
             example = ", ".join(f"{key}: {_placeholder(sub, today)}" for key, sub in spec.items.fields.items())
+            lines += [f"# {key} 可选：{_choices(sub)}" for key, sub in spec.items.fields.items() if sub.type == "enum"]
             lines += [f"# {name}:", f"#   - {{{example}}}"]
         elif spec.type == "list":
             lines.append(f"# {name}: []")
@@ -72,9 +77,29 @@ def render_template(kind: str, record_id: str, today: dt.date) -> str:
     return "\n".join(lines)
 
 
+class MissingCommunity(Exception):
+    """A record for a community that has no community.yaml: a mistyped id, or one not set up."""
+
+    WORDS = {
+        "zh": "社区 {community} 还没有 community.yaml。请先运行 ailin new community {community} 建立这个社区，再新建{kind}；如果社区已经建好，请核对社区编号（即 communities/ 下的文件夹名）。",
+        "en": "The community {community} has no community.yaml. Run ailin new community {community} first, then add the {kind}; if the community exists, check its id (its folder name under communities/).",
+    }
+
+    def __init__(self, community: str, kind: str) -> None:
+        super().__init__(community)
+        self.community, self.kind = community, kind
+
+    def words(self, language: str) -> str:
+        kind = schema.record_schema(self.kind).title[language] if language == "zh" else self.kind
+        return self.WORDS[language].format(community=self.community, kind=kind)
+
+
 def new_record(content: Path, kind: str, community: str, record_id: str | None, today: dt.date) -> Path:
-    """Write the template; refuse to overwrite. Returns the new file's path."""
+    """Write the template; refuse to overwrite, or to start a record of a community that does
+    not exist (it would make a folder `ailin check` then reports). Returns the new file's path."""
     community_folder = content / "communities" / community
+    if kind in FOLDERS and not (community_folder / "community.yaml").is_file():
+        raise MissingCommunity(community, kind)
     if kind == "board":
         target = content / "board.yaml"
         record_id = ""

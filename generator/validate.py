@@ -11,6 +11,8 @@ import datetime as dt
 import difflib
 import os
 import re
+import subprocess
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
@@ -46,7 +48,8 @@ MARKDOWN_NESTING = re.compile(r"^([ \t]*)((?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]*
 MARKDOWN_RULE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*$")  # - - - is a line across, not lists
 MARKDOWN_DEPTH_LIMIT = 10  # a notice needs two or three; Python-Markdown's recursion ends near 300
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
-STEP_ORDER = list(schemas.vocabulary("step").terms)
+STEPS = schemas.vocabulary("step")
+STEP_ORDER = list(STEPS.terms)
 MISSING = object()
 Path_ = tuple  # a value's path inside a record, e.g. ("steps", 2, "date")
 
@@ -180,16 +183,25 @@ def _convert(node: yaml.Node, spec: FieldSpec, path: Path_, ctx: _Context) -> An
     return _convert_scalar(node, spec, path, ctx)
 
 
-def _keys(node: yaml.MappingNode, ctx: _Context):
-    """(key text, key node, value node) of a mapping; non-text and repeated keys are reported."""
+def _keys(node: yaml.MappingNode, path: Path_, ctx: _Context):
+    """(key text, key node, value node) of a mapping; non-text and repeated keys are reported.
+
+    In a block item of a list, a repeated key means the next item lost its leading "- ": that is
+    one mistake, said once at the first repeated key; the lost item's other keys are not reported."""
     seen: dict[str, int] = {}
+    in_list = bool(path) and isinstance(path[-1], int) and not node.flow_style
+    dash_lost = False
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _CORE_TAGS:
             ctx.error(key_node, "key-not-text")
             continue
         key = key_node.value
         if key in seen:
-            ctx.error(key_node, "duplicate-key", key=_show(key), first_line=seen[key])
+            if in_list and not dash_lost:
+                ctx.error(key_node, "list-item-without-dash", key=_show(key), field=_field_name(path[:-1]), first_line=seen[key])
+                dash_lost = True
+            elif not in_list:
+                ctx.error(key_node, "duplicate-key", key=_show(key), first_line=seen[key])
             continue
         seen[key] = key_node.start_mark.line + 1
         yield key, key_node, value_node
@@ -202,7 +214,7 @@ def _convert_object(node: yaml.Node, fields: dict[str, FieldSpec], path: Path_, 
     values: dict[str, Any] = {}
     written: set[str] = set()
     guessed: set[str] = set()  # a misspelled key is one mistake, not also a missing field
-    for key, key_node, value_node in _keys(node, ctx):
+    for key, key_node, value_node in _keys(node, path, ctx):
         written.add(key)
         spec = fields.get(key)
         if spec is None:
@@ -230,11 +242,25 @@ def _convert_object(node: yaml.Node, fields: dict[str, FieldSpec], path: Path_, 
 
 def _unknown_key(key_node: yaml.Node, key: str, fields: dict[str, FieldSpec], path: Path_, ctx: _Context) -> str:
     """Report a key the schema does not have; return the field it was probably meant as."""
+    if _has_full_width_colon(key_node, key, ctx):
+        return key.partition("：")[0].strip()
     by_title = {spec.title.get("zh"): name for name, spec in fields.items() if spec.title.get("zh")}
     guess = by_title.get(key) or next(iter(difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)), "")
     where = _field_name(path) or ctx.record.kind
     ctx.error(key_node, "unknown-key", key=_show(key), where=where, guess=guess, allowed=", ".join(fields))
     return guess
+
+
+def _has_full_width_colon(key_node: yaml.Node, key: str, ctx: _Context) -> bool:
+    """`{step：accept}` reads as one key with no value: the commonest slip of a Chinese
+    keyboard, reported at the colon."""
+    if "：" not in key:
+        return False
+    mark = key_node.start_mark
+    quoted = 1 if key_node.style in ("'", '"') else 0
+    at = Location(ctx.record.document.path, mark.line + 1, mark.column + 1 + quoted + key.index("："))
+    ctx.problems.error(at, "full-width-colon")
+    return True
 
 
 def _convert_mapping(node: yaml.Node, spec: FieldSpec, path: Path_, ctx: _Context) -> Any:
@@ -245,7 +271,9 @@ def _convert_mapping(node: yaml.Node, spec: FieldSpec, path: Path_, ctx: _Contex
         return MISSING
     item_spec = FieldSpec(name="", type="count" if spec.type == "counts" else "string", max_length=30)
     values: dict[str, Any] = {}
-    for key, key_node, value_node in _keys(node, ctx):
+    for key, key_node, value_node in _keys(node, path, ctx):
+        if _has_full_width_colon(key_node, key, ctx):
+            continue
         if spec.keys is not None and key not in spec.keys:
             guess = next(iter(difflib.get_close_matches(key, spec.keys, n=1, cutoff=0.6)), "")
             ctx.error(key_node, "unknown-key", key=_show(key), where=name, guess=guess, allowed=", ".join(spec.keys))
@@ -365,12 +393,23 @@ _PATTERNS = {
 }
 
 
-def _convert_date(node: yaml.Node, text: str, path: Path_, ctx: _Context) -> Any:
+def _iso_date(text: str) -> dt.date | None:
     if ISO_DATE.match(text):
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
             pass
+    return None
+
+
+def _convert_date(node: yaml.Node, text: str, path: Path_, ctx: _Context) -> Any:
+    date = _iso_date(text)
+    if date is not None:
+        return date
+    half_width = unicodedata.normalize("NFKC", text)
+    if half_width != text and _iso_date(half_width):  # typed with a Chinese input method
+        ctx.error(node, "full-width-date", field=_field_name(path), found=_show(text), fixed=half_width)
+        return MISSING
     ctx.error(node, "bad-date", field=_field_name(path), found=_show(text))
     return MISSING
 
@@ -419,21 +458,14 @@ def _check_suggestion(record: Record, as_of: dt.date, problems: Problems) -> Non
     data = record.data
     received = data.get("received")
     steps = data.get("steps", [])
-    last_rank, last_date, last_name = -1, received, "received"
+    _check_step_order(record, steps, problems)
+    last_date = received
     for index, step in enumerate(steps):
         name, date = step.get("step"), step.get("date")
-        if name is None:
-            continue
-        rank = STEP_ORDER.index(name)
-        if rank <= last_rank:
-            code = "step-repeated" if rank == last_rank else "step-order"
-            problems.error(record.at("steps", index, "step"), code, step=name, previous=last_name, order=" → ".join(STEP_ORDER))
-        else:
-            last_rank, last_name = rank, name
-        if date is None:
+        if name is None or date is None:
             continue
         if last_date is not None and date < last_date:
-            problems.error(record.at("steps", index, "date"), "step-date-decreasing", step=name, date=date, previous=last_date)
+            problems.error(record.at("steps", index, "date"), "step-date-decreasing", step=STEPS.terms[name], date=date, previous=last_date)
         if date > as_of:
             problems.error(record.at("steps", index, "date"), "date-in-future", field=f"steps[{index + 1}].date", date=date, as_of=as_of)
         last_date = max(date, last_date) if last_date else date
@@ -445,6 +477,35 @@ def _check_suggestion(record: Record, as_of: dt.date, problems: Problems) -> Non
     consent_unreadable = ("submitter", "consent") in record.marks and "consent" not in (submitter or {})
     if submitter and not submitter.get("consent") and not consent_unreadable:
         problems.error(record.at("submitter"), "submitter-without-consent")
+
+
+def _check_step_order(record: Record, steps: list[dict], problems: Problems) -> None:
+    """Each step once, in the canonical order. The steps out of order are those outside the
+    longest run already in order: the step moved to the wrong place is the one named, with the
+    order this suggestion's steps should take."""
+    seen: set[str] = set()
+    placed: list[tuple[int, int]] = []  # (index in steps, canonical rank), first mentions only
+    for index, step in enumerate(steps):
+        name = step.get("step")
+        if name in seen:
+            problems.error(record.at("steps", index, "step"), "step-repeated", step=STEPS.terms[name])
+        elif name is not None:
+            seen.add(name)
+            placed.append((index, STEP_ORDER.index(name)))
+    in_order = _longest_increasing([rank for _, rank in placed])
+    expected = [STEPS.terms[STEP_ORDER[rank]] for rank in sorted(rank for _, rank in placed)]
+    for position, (index, rank) in enumerate(placed):
+        if position not in in_order:
+            problems.error(record.at("steps", index, "step"), "step-order", step=STEPS.terms[STEP_ORDER[rank]], order=expected)
+
+
+def _longest_increasing(ranks: list[int]) -> set[int]:
+    """Positions of the longest strictly increasing run of `ranks` (the first, on a tie)."""
+    runs: list[list[int]] = []  # runs[i]: the longest run ending at position i
+    for i, rank in enumerate(ranks):
+        before = max((runs[j] for j in range(i) if ranks[j] < rank), key=len, default=[])
+        runs.append(before + [i])
+    return set(max(runs, key=len, default=[]))
 
 
 def _check_meeting(record: Record, as_of: dt.date, problems: Problems) -> None:
@@ -465,14 +526,18 @@ def _check_project(record: Record, content_root: Path, as_of: dt.date, problems:
     for index, photo in enumerate(data.get("photos", [])):
         file = photo.get("file")
         if file:
-            _check_photo(file, media, content_root, record.at("photos", index, "file"), problems)
+            photo["file"] = _check_photo(file, media, content_root, record.at("photos", index, "file"), problems)
 
 
-def _check_photo(file: str, media: Path, content_root: Path, where: Location, problems: Problems) -> None:
+def _check_photo(file: str, media: Path, content_root: Path, where: Location, problems: Problems) -> str:
+    """The photo's path inside media/, as the site reads it; problems with it are reported."""
     pure = PurePosixPath(file.replace("\\", "/"))
     if pure.is_absolute() or re.match(r"^[A-Za-z]:", file) or ".." in pure.parts:
         problems.error(where, "photo-outside-media", file=_show(file))
-        return
+        return file
+    if pure.parts[:1] == ("media",) and len(pure.parts) > 1 and not (media / pure).exists():
+        # Volunteers see the photo in media/ and write media/x.jpg; the field is relative to media/.
+        pure = PurePosixPath(*pure.parts[1:])
     path = media / pure
     if not path.is_file():
         problems.error(where, "photo-missing", file=_show(file), folder=str(display_path(media)))
@@ -480,6 +545,7 @@ def _check_photo(file: str, media: Path, content_root: Path, where: Location, pr
         problems.error(where, "link-outside-content")
     elif path.suffix.lower() not in IMAGE_SUFFIXES:
         problems.error(where, "photo-not-image", file=_show(file), allowed=" ".join(sorted(IMAGE_SUFFIXES)))
+    return pure.as_posix()
 
 
 # -- the whole board ----------------------------------------------------------------------
@@ -554,27 +620,95 @@ def check_references(tables: KeyTables, problems: Problems) -> None:
     first_of: dict[str, tuple[str, Location]] = {}
     for (kind, rid), places in zip(tables.records.rows, tables.records.places):
         first_of.setdefault(rid, (kind, places[0]))
-    for violation in check_keys(tables.all()):
-        if violation.kind == "primary-key":
-            code = {"records": "duplicate-id", "compounds": "duplicate-compound", "resolutions": "duplicate-resolution"}
+    violations = check_keys(tables.all())
+    mistyped = _mistyped_ids(violations, tables, first_of)
+    for intended, (typo, places) in mistyped.items():
+        kind, where = first_of[typo]
+        first = min(places, key=lambda place: (str(place.path), place.line, place.column))
+        problems.error(where, "mistyped-id", id=typo, intended=intended, expected=kind, count=len(places), first=str(first))
+    for violation in violations:
+        if violation.kind == "primary-key" and violation.table == "records":
             value = violation.row[1]
-            other = str(first_of[value][1]) if violation.table == "records" else ""
+            places = [p[0] for row, p in zip(tables.records.rows, tables.records.places) if row[1] == value]
+            kept, blamed = _kept_and_blamed(places)
+            for place in blamed:
+                problems.error(place, "duplicate-id", id=value, other=str(kept))
+            continue
+        if violation.kind == "primary-key":
+            code = {"compounds": "duplicate-compound", "resolutions": "duplicate-resolution"}[violation.table]
             for place in violation.places:
-                problems.error(place, code[violation.table], id=value, other=other)
+                problems.error(place, code, id=violation.row[1])
             continue
         expected = _TARGET_KIND.get(violation.table) or violation.row[0]
-        if violation.row[0 if expected == "resolution" else 1] in tables.unreadable:
-            continue
+        named = violation.row[0 if expected == "resolution" else 1]  # the record (or meeting) named
+        if named in tables.unreadable or (expected != "compound" and named in mistyped):
+            continue  # already reported, where the file failed or where its id was mistyped
         value = "#".join(violation.row) if expected == "resolution" else violation.row[1]
         actual = first_of[value][0] if value in first_of else None
         if actual and actual != expected:
             for place in violation.places:
                 problems.error(place, "wrong-kind-reference", id=value, expected=expected, actual=actual)
             continue
-        candidates = [i for i, (kind, _) in first_of.items() if kind == expected]
-        guess = next(iter(difflib.get_close_matches(value, candidates, n=1, cutoff=0.7)), "")
+        # Several places that agree on an id are not all typos: no guess then.
+        guess = _closest(value, [i for i, (kind, _) in first_of.items() if kind == expected]) if len(violation.places) == 1 else ""
         for place in violation.places:
             problems.error(place, "unknown-reference", id=value, expected=expected, guess=guess)
+
+
+def _kept_and_blamed(places: list[Location]) -> tuple[Location, list[Location]]:
+    """Of the records sharing an id, the one that keeps it and those told to change: the files
+    new to git (not in HEAD) when git knows the others, else all but the first path."""
+    places = sorted(places, key=lambda place: (str(place.path), place.line, place.column))
+    new = _new_to_git([place.path for place in places])
+    if new and len(new) < len(places):
+        return next(p for p in places if p.path not in new), [p for p in places if p.path in new]
+    return places[0], places[1:]
+
+
+def _new_to_git(paths: list[Path]) -> set[Path] | None:
+    """The files git's HEAD does not hold; None outside a git work tree or when git cannot say."""
+    try:
+        top = subprocess.run(["git", "-C", str(Path(paths[0]).resolve().parent), "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True, timeout=10)
+        if top.returncode != 0:
+            return None
+        root = Path(top.stdout.strip()).resolve()
+        query = "".join(f"HEAD:{Path(path).resolve().relative_to(root).as_posix()}\n" for path in paths)
+        answer = subprocess.run(["git", "-C", str(root), "cat-file", "--batch-check"],
+                                input=query, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError, ValueError):  # no git, a hung git, a path outside
+        return None
+    lines = answer.stdout.splitlines()
+    if answer.returncode != 0 or len(lines) != len(paths):
+        return None
+    return {path for path, line in zip(paths, lines) if line.endswith(" missing")}
+
+
+def _closest(value: str, candidates: list[str]) -> str:
+    return next(iter(difflib.get_close_matches(value, candidates, n=1, cutoff=0.7)), "")
+
+
+def _mistyped_ids(violations: list, tables: KeyTables, first_of: dict[str, tuple[str, Location]]) -> dict:
+    """Missing ids that several records agree on, while a record's own id is a near miss that
+    fewer name: the typo is in that record. {missing id: (the record's id, places naming it)}"""
+    named = {row: len(places) for row, places in zip(tables.references.rows, tables.references.places)}
+    for (meeting, _), places in zip(tables.resolution_references.rows, tables.resolution_references.places):
+        named[("meeting", meeting)] = named.get(("meeting", meeting), 0) + len(places)
+    mistyped = {}
+    for violation in violations:
+        if violation.table != "references" or len(violation.places) < 2 or violation.row[1] in first_of:
+            continue
+        kind, missing = violation.row
+        typo = _closest(missing, [i for i, (k, _) in first_of.items() if k == kind])
+        if typo and not _next_in_series(typo, missing) and named.get((kind, typo), 0) < len(violation.places):
+            mistyped[missing] = (typo, violation.places)
+    return mistyped
+
+
+def _next_in_series(one: str, other: str) -> bool:
+    """jt-2024-001 and jt-2024-002 differ only in their numbers: two records, not a typo."""
+    differences = [(a, b) for a, b in zip(one, other) if a != b]
+    return len(one) == len(other) and all(a.isdigit() and b.isdigit() for a, b in differences)
 
 
 def build_date() -> dt.date:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,10 @@ def test_check_reports_each_rule_with_file_line_and_fix(case: dict, board: Path,
     lines = capsys.readouterr().out.splitlines()
     assert lines[:-1] == [line.replace("TODAY", str(build_date())) for line in case["expect"]]
     assert exit_code == 1
-    assert lines[-1].startswith("检查未通过" if case.get("lang", "zh") == "zh" else "Check failed")
+    if "summary" in case:
+        assert lines[-1] == case["summary"]
+    else:
+        assert lines[-1].startswith("检查未通过" if case.get("lang", "zh") == "zh" else "Check failed")
 
 
 def test_every_problem_code_has_a_case() -> None:
@@ -35,3 +39,31 @@ def test_every_problem_code_has_a_case() -> None:
 
 def test_every_case_names_a_known_code() -> None:
     assert {case["rule"] for case in CASES} <= set(messages.codes())
+
+
+def commit_board_and_add_a_meeting_reusing_an_id(board: Path) -> None:
+    git = ["git", "-c", "user.name=Volunteer", "-c", "user.email=v@example.org"]
+    subprocess.run([*git, "init", "-q", "."], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "board"], check=True)
+    meeting = board / "communities/demo/meetings/demo-002.yaml"  # sorts before suggestions/
+    meeting.write_text("id: demo-002\nkind: courtyard\ndate: 2024-05-01\n", encoding="utf-8")
+
+
+def test_duplicate_id_blames_the_file_that_is_new_to_git(board: Path, capsys) -> None:
+    commit_board_and_add_a_meeting_reusing_an_id(board)
+    assert main(["check", "--content", "."]) == 1
+    assert capsys.readouterr().out.splitlines()[:-1] == [
+        "communities/demo/meetings/demo-002.yaml:1:5: error: 编号 demo-002 已被 communities/demo/suggestions/demo-002.yaml:1:5 使用。"
+        "整个公示板内编号不能重复，请换一个编号（并同时修改文件名）。 [duplicate-id]"
+    ]
+
+
+def test_duplicate_id_blames_the_later_path_when_git_cannot_be_asked(board: Path, capsys, monkeypatch) -> None:
+    commit_board_and_add_a_meeting_reusing_an_id(board)
+    monkeypatch.setenv("PATH", "")
+    assert main(["check", "--content", "."]) == 1
+    assert capsys.readouterr().out.splitlines()[:-1] == [
+        "communities/demo/suggestions/demo-002.yaml:1:5: error: 编号 demo-002 已被 communities/demo/meetings/demo-002.yaml:1:5 使用。"
+        "整个公示板内编号不能重复，请换一个编号（并同时修改文件名）。 [duplicate-id]"
+    ]

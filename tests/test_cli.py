@@ -93,3 +93,23 @@ def test_new_board_and_community_start_a_board_from_nothing(tmp_path: Path, caps
     assert "请写出社区编号，例如：ailin new suggestion jintu" in capsys.readouterr().err
     assert main(["check", "--content", str(tmp_path)]) == 1
     assert "board.yaml:4:7: error: 字段 title 没有填写值。请在冒号后面填上内容。 [missing-value]" in capsys.readouterr().out
+
+
+def test_new_record_for_a_community_without_community_yaml_is_refused(board: Path, capsys) -> None:
+    assert main(["new", "suggestion", "jintu", "--content", "."]) == 2
+    assert capsys.readouterr().err == (
+        "ailin: 社区 jintu 还没有 community.yaml。请先运行 ailin new community jintu 建立这个社区，再新建建议；"
+        "如果社区已经建好，请核对社区编号（即 communities/ 下的文件夹名）。\n"
+    )
+    assert not (board / "communities/jintu").exists()
+
+
+def test_new_project_template_names_its_reference_and_lists_the_funding_sources(board: Path, capsys) -> None:
+    assert main(["new", "project", "demo", "--id", "demo-benches", "--content", "."]) == 0
+    template = (board / "communities/demo/projects/demo-benches.yaml").read_text(encoding="utf-8")
+    assert template.startswith("# 项目 · project。字段说明：ailin 文档 fields.md。写完运行 ailin check。\n")
+    assert (
+        "# source 可选：community_fund（社区基金）、guarantee_fund（社区保障资金）、maintenance_fund（专项维修资金）、"
+        "property（物业）、co_builders（共建单位）、residents（居民自筹）、government（财政资金）、other（其他）\n"
+        "# funding:\n#   - {source: , amount: }\n"
+    ) in template

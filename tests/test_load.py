@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ailin import pipeline
 from ailin.cli import main
 
 SUGGESTION = Path("communities/demo/suggestions/demo-002.yaml")
@@ -91,3 +92,11 @@ def test_every_format_character_is_refused_or_reported() -> None:
     format_characters = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
     assert [f"U+{ord(c):04X}" for c in format_characters if not (BIDI.match(c) or FORMAT_CHARACTER.match(c))
             and c not in "\ufff9\ufffa\ufffb"] == []  # U+FFF9–FFFB: control-character
+
+
+def test_photo_written_with_media_prefix_is_the_photo_in_media(board: Path, capsys) -> None:
+    project = board / "communities/demo/projects/demo-lights.yaml"
+    project.write_text(project.read_text(encoding="utf-8").replace("file: lights-after.jpg", "file: media/lights-after.jpg"), encoding="utf-8")
+    assert run_check(capsys) == (0, ["检查通过：6 条记录，没有发现错误。"])
+    [record] = [r for r in pipeline.check(Path(".")).board.records if r.kind == "project"]
+    assert record.data["photos"][0]["file"] == "lights-after.jpg"

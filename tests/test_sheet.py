@@ -253,7 +253,7 @@ BAD_EDITS = {
     "item of no record": (_cells("成果", A2="demo-light"),
         "board.xlsx:成果!A2: error: “项目编号”是 demo-light，但“项目”表中没有这个编号的行。请核对编号，或先在“项目”表中加上这一行。 [sheet-orphan-row]"),
     "step dates going back": (_cells("建议", M3="2024-04-05", Y3="2024-04-02"),
-        "board.xlsx:建议!Y3: error: 步骤 feedback 的日期 2024-04-02 早于前一步的 2024-04-05。日期不能倒退，请核对。 [step-date-decreasing]"),
+        "board.xlsx:建议!Y3: error: 步骤“反馈（feedback）”的日期 2024-04-02 早于前一步的 2024-04-05。日期不能倒退，请核对。 [step-date-decreasing]"),
 }
 
 
@@ -293,7 +293,7 @@ def test_errors_in_english(board: Path, capsys) -> None:
     assert run(capsys, "sheet", "import", "board.xlsx", "--content", ".", "--lang", "en")[1].splitlines() == [
         "board.xlsx:建议!D2: error: '2024/3/1' in '收到日期' is text, not a date. Type a date such as 2024-03-05 "
         "(or set the cell's format to Date and type it again). [sheet-date-text]",
-        "Nothing was imported: 1 errors, 0 warnings. No content file was changed; fix each one in the workbook and import again.",
+        "Nothing was imported: 1 error, 0 warnings. No content file was changed; fix each one in the workbook and import again.",
     ]
 
 

@@ -34,7 +34,7 @@ class Outcome:
 
 
 def _words(key: str, language: str, **args: object) -> str:
-    return messages.catalogue()[key][language].format(**args)
+    return messages.say(key, language, **args)
 
 
 def _language(board: Document | None, language: str | None) -> str:
