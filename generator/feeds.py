@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import posixpath
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 
-from . import schema
+from . import schema, urls
 from .model import BoardModel, Community, Meeting, Project, Suggestion, deliberation_dates
 from .render import format_date, format_number
 
@@ -112,8 +111,7 @@ class Address:
         """An absolute URL under base_url; else relative to the file that holds the link."""
         if self.base_url:
             return self.url(page)
-        relative = posixpath.relpath(page or ".", posixpath.dirname(from_file) or ".")
-        return "./" if relative == "." else relative + "/"
+        return urls.relative_from_file(page, from_file)
 
     def url(self, page: str) -> str:
         """An absolute URL; only when base_url is set."""
@@ -205,7 +203,7 @@ def _suggestion_events(board: BoardModel, s: Suggestion, language: str) -> list[
 
     def event(date: dt.date, name: str, status: str, line: str, order: int) -> Event:
         return Event(
-            date=date, community=s.community, key=f"{s.community}/s/{s.id}/{name}", page=f"c/{s.community}/s/{s.id}/",
+            date=date, community=s.community, key=f"{s.community}/s/{s.id}/{name}", page=s.url,
             record=s.id, kind="suggestion", title=_heading(community, what, status, language, s.title),
             summary=_join([subject, line], language), order=order,
         )
@@ -235,7 +233,7 @@ def _meeting_event(board: BoardModel, m: Meeting, language: str) -> Event:
         decided = [r.text.strip() + _aside(_label("resolution_decision", r.decision, language), language) for r in m.resolutions]
         summary += _colon(language) + ("；" if language == "zh" else "; ").join(decided)
     return Event(
-        date=m.date, community=m.community, key=f"{m.community}/m/{m.id}", page=f"c/{m.community}/m/{m.id}/",
+        date=m.date, community=m.community, key=f"{m.community}/m/{m.id}", page=m.url,
         record=m.id, kind="meeting", summary=_join([summary], language),
         title=f"{community.name} · {_say('meeting', language)} · {m.display_title(language)}",
     )
@@ -248,7 +246,7 @@ def _project_events(board: BoardModel, p: Project, language: str) -> list[Event]
 
     def event(date: dt.date, name: str, status: str, lines: list[str], order: int) -> Event:
         return Event(
-            date=date, community=p.community, key=f"{p.community}/p/{p.id}/{name}", page=f"c/{p.community}/p/{p.id}/",
+            date=date, community=p.community, key=f"{p.community}/p/{p.id}/{name}", page=p.url,
             record=p.id, kind="project", title=_heading(community, what, _label("project_status", status, language), language),
             summary=_join(lines, language), order=order,
         )
@@ -279,13 +277,13 @@ def feed_files(board: BoardModel) -> dict[str, bytes]:
     files = {"feed.xml": _render_feed(board, events, None, where)}
     for community in board.communities.values():
         mine = [e for e in events if e.community == community.id]
-        files[f"c/{community.id}/feed.xml"] = _render_feed(board, mine, community, where)
+        files[community.file_url("feed.xml")] = _render_feed(board, mine, community, where)
     return files
 
 
 def _render_feed(board: BoardModel, events: list[Event], community: Community | None, where: Address) -> bytes:
     language = _language(board)
-    path = f"c/{community.id}/feed.xml" if community else "feed.xml"
+    path = community.file_url("feed.xml") if community else "feed.xml"
     board_title = board.title or _say("board", language)
     entries = events[:MAX_ENTRIES]
     # An empty feed still needs a date: the board's as_of, never the build time.
@@ -297,7 +295,7 @@ def _render_feed(board: BoardModel, events: list[Event], community: Community | 
     _text(feed, "subtitle", _say("feed_subtitle", language))
     _text(feed, "updated", _timestamp(newest))
     _author(feed, community.name if community else board_title)
-    page = f"c/{community.id}/" if community else ""
+    page = community.url if community else urls.HOME
     ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": where.link(page, path)})
     if where.base_url:  # a relative self link would say nothing a reader does not know
         ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": where.base_url + path})
@@ -342,7 +340,7 @@ def calendar_files(board: BoardModel, months_ahead: int = 6) -> dict[str, bytes]
     """
     where = address_of(board)
     return {
-        f"c/{community.id}/meetings.ics": _render_calendar(board, community, months_ahead, where)
+        community.file_url("meetings.ics"): _render_calendar(board, community, months_ahead, where)
         for community in board.communities.values()
     }
 
@@ -394,7 +392,7 @@ def _meeting_vevent(
         facts.append(_say("agenda", language, n=len(m.agenda)))
     lines = [" · ".join(facts)]
     if where.base_url:
-        url = where.url(f"c/{m.community}/m/{m.id}/")
+        url = where.url(m.url)
         lines.append(_say("details", language, url=url))
         event.add("url", url)
     event.add("description", "\n".join(lines))
@@ -417,7 +415,7 @@ def _deliberation_vevent(
     if community.contact.get("hours"):
         lines.append(_say("contact_hours", language, hours=community.contact["hours"]))
     if where.base_url:
-        url = where.url(f"c/{community.id}/")
+        url = where.url(community.url)
         lines.append(_say("details", language, url=url))
         event.add("url", url)
     event.add("description", "\n".join(lines))

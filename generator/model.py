@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import schema
+from . import schema, urls
 from .validate import Board, Record
 
 DEFAULT_PRIORITIES = {
@@ -110,6 +110,11 @@ class Suggestion:
 
     def __repr__(self) -> str:
         return f"Suggestion(id={self.id!r}, status={self.status.name})"
+
+    @property
+    def url(self) -> str:
+        """The page's site path: `c/<community>/s/<id>/`."""
+        return urls.record_url("suggestion", self.community, self.id)
 
     def step_date(self, name: str) -> dt.date | None:
         return next((s.date for s in self.steps if s.step == name), None)
@@ -213,6 +218,11 @@ class Meeting:
         return f"Meeting(id={self.id!r}, date={self.date})"
 
     @property
+    def url(self) -> str:
+        """The page's site path: `c/<community>/m/<id>/`."""
+        return urls.record_url("meeting", self.community, self.id)
+
+    @property
     def attendees(self) -> int:
         return sum(self.attendance.values())
 
@@ -252,6 +262,11 @@ class Project:
         return f"Project(id={self.id!r}, status={self.status})"
 
     @property
+    def url(self) -> str:
+        """The page's site path: `c/<community>/p/<id>/`."""
+        return urls.record_url("project", self.community, self.id)
+
+    @property
     def total_funding(self) -> float:
         return sum(amount for _, amount in self.funding)
 
@@ -278,6 +293,15 @@ class Community:
 
     def __repr__(self) -> str:
         return f"Community(id={self.id!r}, name={self.name!r})"
+
+    @property
+    def url(self) -> str:
+        """The community page's site path: `c/<id>/`."""
+        return urls.community_url(self.id)
+
+    def file_url(self, name: str) -> str:
+        """A file or page in the community's folder: `feed.xml` -> `c/<id>/feed.xml`."""
+        return urls.community_file(self.id, name)
 
 
 @dataclass

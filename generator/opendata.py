@@ -718,7 +718,7 @@ def open_data_files(
                 raise OpenDataError(errors)
             _validated.add(digest)
         for community in _by_id(board.communities):
-            files[f"c/{community.id}/data.json"] = _json(_community_data(board, community, license))
+            files[community.file_url("data.json")] = _json(_community_data(board, community, license))
     return dict(sorted(files.items()))
 
 
@@ -834,7 +834,7 @@ def _number(value: float) -> float | int:
 def _suggestion_item(board: BoardModel, s: Suggestion, label: _Labels) -> dict[str, Any]:
     return {
         "id": s.id,
-        "path": f"c/{s.community}/s/{s.id}/",
+        "path": s.url,
         "title": s.title,
         "received": _date(s.received),
         "channel": label("channel", s.channel),
@@ -866,7 +866,7 @@ def _meeting_item(board: BoardModel, m: Meeting, label: _Labels) -> dict[str, An
         label("group", group)
     return {
         "id": m.id,
-        "path": f"c/{m.community}/m/{m.id}/",
+        "path": m.url,
         "title": m.display_title(board.language),
         "kind": label("meeting_kind", m.kind),
         "date": _date(m.date),
@@ -893,7 +893,7 @@ def _project_item(board: BoardModel, p: Project, label: _Labels) -> dict[str, An
         label("group", group)
     return {
         "id": p.id,
-        "path": f"c/{p.community}/p/{p.id}/",
+        "path": p.url,
         "title": p.title,
         "kind": label("project_kind", p.kind),
         "status": label("project_status", p.status),
@@ -940,7 +940,7 @@ def _community_data(
         "license": dict(license),
         "community": {
             "id": community.id,
-            "path": f"c/{community.id}/",
+            "path": community.url,
             "name": community.name,
             "street": community.street,
             "district": community.district or None,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
-import posixpath
 import re
 from dataclasses import dataclass, field
 from html import escape
@@ -23,7 +22,7 @@ import nh3
 import yaml
 from markupsafe import Markup
 
-from . import charts, metrics, schema
+from . import charts, metrics, schema, urls
 from .search import SearchDoc, plain, snippet
 from .qr import qr_svg
 from .model import DEFAULT_PRIORITIES, PRIORITY_ORDER, BoardModel, Community, Meeting, Project, Status, Suggestion, deliberation_dates
@@ -232,8 +231,7 @@ class Renderer:
               layout: str | None = None, feed: str | None = "feed.xml", **context: Any) -> Page:
         def href(target: str) -> str:
             """A link from this page to another site path, relative so the site works anywhere."""
-            relative = posixpath.relpath(target or ".", path or ".")
-            return "./" if relative == "." else relative + ("/" if target.endswith("/") or not target else "")
+            return urls.relative(target, path)
 
         html = self.env.get_template(template).render(href=href, page_path=path, **context)
         body = "\n".join(line for line in html.splitlines() if line.strip())  # one HTML block, no blank lines
@@ -275,11 +273,11 @@ class Renderer:
         follow_up = [s for s in suggestions if s.status is Status.AWAITING_SCORE or (s.status is Status.IN_PROGRESS and s.step_date("act"))]
         title = f"{community.name} · {board.title}"
         description = f"{community.street} {community.name} · {self.t('received_count')} {figures.received} · {self.t('closure')} {figures.closure.percent} · {self.t('satisfaction')} {figures.satisfaction.percent}"
-        home = f"c/{community.id}/"
+        home = community.url
         return self._page(
-            "community.html", home + ("embed/" if embed else ""), title, description, searchable=not embed,
-            layout="bare.html" if embed else None, feed=home + "feed.xml", embed=embed,
-            qr=self.qr(home, community.name), embed_snippet=embed_snippet(self.absolute(home + "embed/"), community.name),
+            "community.html", community.file_url("embed/") if embed else home, title, description, searchable=not embed,
+            layout="bare.html" if embed else None, feed=community.file_url("feed.xml"), embed=embed,
+            qr=self.qr(home, community.name), embed_snippet=embed_snippet(self.absolute(community.file_url("embed/")), community.name),
             community=community, figures=figures, groups=groups, status_order=STATUS_ORDER, charts=chart_svgs,
             whitelist=whitelist, follow_up=sorted(follow_up, key=lambda s: s.id), meetings=meetings, projects=projects,
             output_totals=metrics.output_totals(projects),
@@ -293,9 +291,8 @@ class Renderer:
         title = share_title(s.title, status, community.name)
         description = f"{s.title} · {status}"
         steps = {step.step: step for step in s.steps}
-        path = f"c/{s.community}/s/{s.id}/"
         return self._page(
-            "suggestion.html", path, title, description, feed=f"c/{s.community}/feed.xml", qr=self.qr(path, s.title),
+            "suggestion.html", s.url, title, description, feed=community.file_url("feed.xml"), qr=self.qr(s.url, s.title),
             s=s, community=community, steps=steps, step_order=list(schema.vocabulary("step").terms),
             meetings=self.board.meetings_for(s), resolutions=self.board.resolutions_for(s),
             projects=self.board.projects_for(s), duplicates=self.board.duplicates_of(s),
@@ -305,7 +302,7 @@ class Renderer:
         community = self.board.communities[m.community]
         title = share_title(m.display_title(self.language), community.name)
         return self._page(
-            "meeting.html", f"c/{m.community}/m/{m.id}/", title, f"{format_date(m.date, self.language)} · {m.place}",
+            "meeting.html", m.url, title, f"{format_date(m.date, self.language)} · {m.place}",
             m=m, community=community, agenda=self.board.suggestions_for_meeting(m),
         )
 
@@ -315,7 +312,7 @@ class Renderer:
         title = share_title(p.title, status, community.name)
         outputs = self.t("sep").join(f"{o.label} {format_number(o.quantity)}{o.unit}" for o in p.outputs)
         return self._page(
-            "project.html", f"c/{p.community}/p/{p.id}/", title, outputs or p.title,
+            "project.html", p.url, title, outputs or p.title,
             p=p, community=community, suggestions=self.board.suggestions_for_project(p),
             resolution=self.board.resolution(p.resolution),
         )
@@ -325,9 +322,9 @@ class Renderer:
         suggestions = self.board.suggestions_of(community.id)
         figures = metrics.compute(suggestions)
         solved = [s for s in metrics.by_status(suggestions)[Status.CLOSED] if s.decision != "declined"][:6]
-        home = f"c/{community.id}/"
+        home = community.url
         return self._page(
-            "poster.html", home + "poster/", f"{community.name} · {self.t('poster')}", self.t("poster_note"),
+            "poster.html", community.file_url("poster/"), f"{community.name} · {self.t('poster')}", self.t("poster_note"),
             layout="bare.html", feed=None, community=community, figures=figures, solved=solved,
             next_day=next_deliberation_day(community, self.board.as_of), qr=self.qr(home, community.name, printed=True),
             url=self.absolute(home),
@@ -367,28 +364,28 @@ class Renderer:
         for c in board.communities.values():
             summary = plain(c.summary)
             docs.append(SearchDoc(
-                f"c/{c.id}/", c.name, f"{c.street} · {self.t('community')}",
+                c.url, c.name, f"{c.street} · {self.t('community')}",
                 " ".join([c.street, c.district or "", summary, *c.compounds.values()]), snippet=snippet(summary)))
         for s in board.suggestions.values():
             community = board.communities[s.community]
             summary = plain(s.summary)
             compound = community.compounds.get(s.compound, "") if s.compound else ""
             docs.append(SearchDoc(
-                f"c/{s.community}/s/{s.id}/", s.title, f"{community.name} · {self.t('suggestion')}",
+                s.url, s.title, f"{community.name} · {self.t('suggestion')}",
                 f"{compound} {summary}", status=s.status.label(self.language), chip=f"ab-status-{s.status.value}",
                 snippet=snippet(" ".join(filter(None, [compound, summary])))))
         for m in board.meetings.values():
             community = board.communities[m.community]
             resolutions = " ".join(plain(r.text) for r in m.resolutions)
             docs.append(SearchDoc(
-                f"c/{m.community}/m/{m.id}/", m.display_title(self.language),
+                m.url, m.display_title(self.language),
                 f"{community.name} · {self.label('meeting_kind', m.kind)} · {format_date(m.date, self.language)}",
                 f"{m.place} {resolutions}", snippet=snippet(resolutions or m.place)))
         for p in board.projects.values():
             community = board.communities[p.community]
             outputs = self.t("sep").join(f"{o.label} {format_number(o.quantity)}{o.unit}" for o in p.outputs)
             docs.append(SearchDoc(
-                f"c/{p.community}/p/{p.id}/", p.title, f"{community.name} · {self.t('project')}",
+                p.url, p.title, f"{community.name} · {self.t('project')}",
                 f"{plain(p.summary)} {outputs}", status=self.label("project_status", p.status),
                 chip=f"ab-project-{p.status}", snippet=snippet(outputs or plain(p.summary))))
         return docs
@@ -447,7 +444,7 @@ def photo_copies(board: BoardModel, content_root: Path) -> list[Asset]:
 
 def photo_path(project: Project, file: str, width: int) -> str:
     stem = Path(file).with_suffix("").as_posix()
-    return f"c/{project.community}/media/{stem}-{width}.jpg"
+    return urls.community_file(project.community, f"media/{stem}-{width}.jpg")
 
 
 def render_site(board: BoardModel, content_root: Path, package: dict | None = None, rows: dict[str, int] | None = None) -> Site:
