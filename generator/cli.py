@@ -12,7 +12,8 @@ from pathlib import Path
 
 from . import __version__, boardrepo, pipeline, scaffold, siteconfig
 from .load import display_path
-from .validate import SLUG, build_date
+from .records import SLUG
+from .validate import build_date
 from .messages import FORMATS, format_problem
 
 WORDS = {

@@ -14,7 +14,7 @@ from typing import Any
 
 from . import schema
 from .schema import FieldSpec
-from .validate import PHONE, RESOLUTION_REF, SLUG, URL
+from .records import PHONE, RESOLUTION_REF, SLUG, URL
 
 DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft yaml-language-server knows best
 # Our loader reads every scalar as text and types it by the schema, so `title: 2024` is a title;

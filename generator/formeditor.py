@@ -27,7 +27,7 @@ import yaml
 from . import privacy, scaffold, schema
 from .model import BoardModel, Community
 from .schema import FieldSpec, Vocabulary
-from .validate import PHONE, RESOLUTION_REF, SLUG, URL
+from .records import PHONE, RESOLUTION_REF, SLUG, URL
 
 DECAP_VERSION = "3.16.3"
 JS_YAML_VERSION = "4.1.0"

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 import yaml
 
 from .problems import Location, Problems
+from .records import Content, Document
 
 try:  # libyaml's C parser is several times faster; the pure-Python one gives the same nodes
     from yaml import CBaseLoader as _BaseLoader
@@ -48,30 +48,6 @@ MAX_DEPTH = 24
 _DEEP_SIGNS = ("\n" + " " * 40, "- - - - - - - - ", "? ? ? ? ? ? ? ? ")
 _FLOW_OPENERS_LIMIT = 100
 RECORD_DIRS = {"suggestions": "suggestion", "meetings": "meeting", "projects": "project"}
-
-
-@dataclass
-class Document:
-    """One content file: its kind, where it sits, and its YAML root mapping."""
-
-    kind: str
-    path: Path  # as shown to people: relative to the working directory
-    file: Path  # absolute path on disk
-    root: yaml.MappingNode
-    community: str | None = None  # the folder name, for records under communities/
-
-    @property
-    def stem(self) -> str:
-        return self.file.stem
-
-
-@dataclass
-class Content:
-    """A content folder: its root, its board settings, and the files that failed to load."""
-
-    root: Path
-    board: Document | None = None
-    unreadable: set[str] = field(default_factory=set)  # ids of files that failed to load
 
 
 def display_path(path: Path) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import schema, urls
-from .validate import Board, Record
+from .records import CheckedBoard, Record
 
 DEFAULT_PRIORITIES = {
     "red": {"label": "紧急重要", "respond_days": 1, "close_days": 7},
@@ -454,7 +454,7 @@ def _steps(raw: list[dict], rule: PriorityRule) -> list[Step]:
     return steps
 
 
-def _source(record: Record, board: Board) -> Path:
+def _source(record: Record, board: CheckedBoard) -> Path:
     """The record's file relative to the content folder: no build machine's paths in the site."""
     return record.document.file.relative_to(board.content.root)
 
@@ -463,7 +463,7 @@ def _by_id(records: Iterable[Record], kind: str) -> list[Record]:
     return sorted((r for r in records if r.kind == kind), key=lambda r: r.id)
 
 
-def build_model(board: Board) -> BoardModel:
+def build_model(board: CheckedBoard) -> BoardModel:
     """Typed records from a board that passed the check."""
     settings = board.settings.data if board.settings else {}
     priorities = _priorities(settings)

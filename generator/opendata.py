@@ -34,6 +34,7 @@ from frictionless import FrictionlessException, Package
 
 from . import metrics, schema
 from .model import BoardModel, Community, Meeting, Project, Status, Suggestion
+from .records import ID as ID_PATTERN
 from .schema import FieldSpec, Vocabulary
 
 DATA_DIR = "data"
@@ -45,7 +46,6 @@ DEFAULT_LICENSE = {
     "path": "https://creativecommons.org/licenses/by/4.0/",
     "title": "Creative Commons Attribution 4.0 International",
 }
-SLUG_PATTERN = "[a-z0-9][a-z0-9-]{0,63}"  # Table Schema patterns are anchored at both ends
 _TYPES = {
     "slug": "string", "ref": "string", "string": "string", "markdown": "string", "url": "string",
     "path": "string", "enum": "string", "date": "date", "integer": "integer", "count": "integer",
@@ -538,7 +538,7 @@ def _field_descriptor(column: Column, language: str, vocabularies: Mapping[str, 
             "en": f"{help_['en']} A JSON object: group -> count. {groups['en']}",
         }
     if spec.type in ("slug",) or spec.type == "ref" and spec.to != "resolution":
-        constraints["pattern"] = SLUG_PATTERN
+        constraints["pattern"] = ID_PATTERN  # Table Schema patterns are anchored at both ends
     if spec.max_length is not None:  # free text may carry the formula-neutralizing quote
         constraints["maxLength"] = spec.max_length + (spec.type in FREE_TEXT)
     if spec.type in ("count", "amount"):

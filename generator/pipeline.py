@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .load import Content, Document, community_folders, iter_documents, load_board
+from .load import community_folders, iter_documents, load_board
+from .records import CheckedBoard, Content, Document
 from .messages import format_report
 from .model import BoardModel, build_model
 from .problems import Problems
@@ -20,7 +21,7 @@ from .tables import prepare as prepare_key_check
 
 if TYPE_CHECKING:
     from .render import Site
-from .validate import Board, KeyTables, Settings, check_records, check_references, key_tables, read_settings, validate_content
+from .validate import KeyTables, Settings, check_records, check_references, key_tables, read_settings, validate_content
 
 
 @dataclass
@@ -28,7 +29,7 @@ class CheckResult:
     problems: Problems
     language: str
     record_count: int
-    board: Board | None  # None when the check ran without keeping records (`ailin check`)
+    board: CheckedBoard | None  # None when the check ran without keeping records (`ailin check`)
 
     @property
     def ok(self) -> bool:

@@ -38,9 +38,9 @@ from stdnum.cn import ric
 from . import schema
 from .schema import FieldSpec
 
-if TYPE_CHECKING:  # validate imports this module
+if TYPE_CHECKING:
     from .problems import Problems
-    from .validate import Record
+    from .records import Record
 
 WORDS_FILE = Path(__file__).with_name("privacy_words.yaml")
 TEXT_TYPES = ("string", "markdown", "path")  # a photo's file name is in its address on the site

@@ -20,17 +20,13 @@ from typing import Any, Iterable
 import yaml
 
 from . import schema as schemas
-from .load import Content, Document, display_path
+from .load import display_path
 from .privacy import check_privacy
 from .problems import Location, Problems
+from .records import ISO_DATE, PHONE, RESOLUTION_REF, SLUG, URL, CheckedBoard, Content, Document, Path_, Record
 from .schema import FieldSpec, Vocabulary
 from .tables import Table, check_keys
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-URL = re.compile(r"""^https?://[^\s<>"']+$""")  # also a valid JSON Schema (ECMA) pattern
-PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,20}$")
-RESOLUTION_REF = re.compile(r"^([a-z0-9][a-z0-9-]{0,63})#([a-z0-9][a-z0-9-]{0,63})$")
 # Bidirectional marks, overrides and isolates reorder what a reader sees: a classic spoofing trick.
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Every other format character (Unicode category Cf, up to Unicode 15): zero-width spaces and
@@ -51,43 +47,6 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 STEPS = schemas.vocabulary("step")
 STEP_ORDER = list(STEPS.terms)
 MISSING = object()
-Path_ = tuple  # a value's path inside a record, e.g. ("steps", 2, "date")
-
-
-@dataclass
-class Record:
-    """A record after its schema: plain values, plus where each value was written."""
-
-    kind: str
-    document: Document
-    data: dict[str, Any]
-    marks: dict[Path_, yaml.Mark] = field(default_factory=dict)  # path -> where its value starts
-
-    @property
-    def id(self) -> str | None:
-        value = self.data.get("id")
-        return value if isinstance(value, str) else None
-
-    @property
-    def community(self) -> str | None:
-        return self.document.community
-
-    def at(self, *path: Any) -> Location:
-        """Where the value at `path` was written, or its nearest enclosing value."""
-        while path not in self.marks and path:
-            path = path[:-1]
-        mark = self.marks.get(path)
-        return Location(self.document.path, mark.line + 1, mark.column + 1) if mark else Location(self.document.path)
-
-
-@dataclass
-class Board:
-    """Everything that passed loading: the board settings and the records by kind."""
-
-    settings: Record | None
-    records: list[Record]
-    as_of: dt.date
-    content: Content
 
 
 class _Context:
@@ -764,8 +723,8 @@ def check_records(documents: Iterable[Document], settings: Settings, content_roo
     return records
 
 
-def validate_content(content: Content, documents: Iterable[Document], settings: Settings, problems: Problems) -> Board:
+def validate_content(content: Content, documents: Iterable[Document], settings: Settings, problems: Problems) -> CheckedBoard:
     """Check every record and the board as a whole; problems collect in `problems`."""
     records = check_records(documents, settings, content.root, problems)
     check_references(key_tables(records, content.unreadable), problems)
-    return Board(settings=settings.record, records=records, as_of=settings.as_of, content=content)
+    return CheckedBoard(settings=settings.record, records=records, as_of=settings.as_of, content=content)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import messages
-from ..load import Content, Document, community_folders, display_path, iter_documents, load_board
+from ..load import community_folders, display_path, iter_documents, load_board
+from ..records import Content, Document
 from ..messages import format_problem, message
 from ..problems import Location, Problem, Problems
 from ..validate import convert_document, read_settings, validate_content

@@ -24,9 +24,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .. import schema
-from ..load import RECORD_DIRS, Document, display_path
+from ..load import RECORD_DIRS, display_path
 from ..problems import Location, Problems
-from ..validate import ISO_DATE, SLUG
+from ..records import ISO_DATE, SLUG, Document
 from .layout import HELP_SHEET, LISTS_SHEET, STEPS, Column, Sheet, record_sheet, sheet_named, sheets
 
 CELL_LINE = 1_000_000  # marks at or past this line are cells; below, lines of a YAML file

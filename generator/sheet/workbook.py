@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import schema
 from ..schema import Vocabulary
-from ..validate import Record
+from ..records import Record
 from .layout import HELP_SHEET, LISTS_SHEET, STEPS, Column, Sheet, sheets
 
 DATE_FORMAT = "yyyy-mm-dd"
