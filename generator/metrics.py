@@ -75,10 +75,15 @@ def compute(suggestions: Iterable[Suggestion]) -> Figures:
     )
 
 
+def newest_first(suggestions: Iterable[Suggestion]) -> list[Suggestion]:
+    """By date received, newest first; ties by id, the later first."""
+    return sorted(suggestions, key=lambda s: (s.received, s.id), reverse=True)
+
+
 def by_status(suggestions: Iterable[Suggestion]) -> dict[Status, list[Suggestion]]:
     """Every status in display order, each with its suggestions (newest first)."""
     groups: dict[Status, list[Suggestion]] = {status: [] for status in Status}
-    for s in sorted(suggestions, key=lambda s: (s.received, s.id), reverse=True):
+    for s in newest_first(suggestions):
         groups[s.status].append(s)
     return groups
 

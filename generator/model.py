@@ -39,7 +39,7 @@ class Status(enum.Enum):
     REFERRED = "referred"
 
     def is_final(self) -> bool:
-        """No more handling is expected from the community."""
+        """No more handling is expected from the community (the community page folds these away)."""
         return self in (Status.CLOSED, Status.DECLINED, Status.DUPLICATE, Status.REFERRED)
 
     def is_resolved(self) -> bool:
@@ -142,6 +142,17 @@ class Suggestion:
         if "feedback" in names:
             return Status.AWAITING_SCORE
         return Status.IN_PROGRESS if names else Status.NEW
+
+    @property
+    def is_solved(self) -> bool:
+        """问题解决白名单 and the poster's solved list: handled to the end and scored. A declined,
+        duplicate or referred suggestion has a status of its own, so it is never solved."""
+        return self.status is Status.CLOSED
+
+    @property
+    def needs_follow_up(self) -> bool:
+        """回访追踪: acted on but not yet answered, or answered and awaiting the residents' rating."""
+        return self.status is Status.AWAITING_SCORE or (self.status is Status.IN_PROGRESS and self.step_date("act") is not None)
 
     @property
     def respond_deadline(self) -> dt.date | None:

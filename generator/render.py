@@ -189,7 +189,7 @@ class Renderer:
             md=self.md,
         )
         self.env.globals.update(
-            t=self.t, label=self.label, priority_label=self.priority_label, board=board, Status=Status, lang=self.language,
+            t=self.t, label=self.label, priority_label=self.priority_label, board=board, lang=self.language,
             priorities=PRIORITY_ORDER, photo_path=photo_path,
         )
 
@@ -269,8 +269,8 @@ class Renderer:
                 on_time_rows, self.t("chart_on_time"), self.t("on_time_short"), self.t("late_short"),
                 none_text=self.t("none"), empty_text=empty),
         }
-        whitelist = [s for s in groups[Status.CLOSED] if s.decision in ("adopted", "partially_adopted", None)]
-        follow_up = [s for s in suggestions if s.status is Status.AWAITING_SCORE or (s.status is Status.IN_PROGRESS and s.step_date("act"))]
+        whitelist = [s for s in metrics.newest_first(suggestions) if s.is_solved]
+        follow_up = [s for s in suggestions if s.needs_follow_up]
         title = f"{community.name} · {board.title}"
         description = f"{community.street} {community.name} · {self.t('received_count')} {figures.received} · {self.t('closure')} {figures.closure.percent} · {self.t('satisfaction')} {figures.satisfaction.percent}"
         home = community.url
@@ -321,7 +321,7 @@ class Renderer:
         """An A4 notice for the 公示栏: figures, solved items, the next 议事日, the QR code."""
         suggestions = self.board.suggestions_of(community.id)
         figures = metrics.compute(suggestions)
-        solved = [s for s in metrics.by_status(suggestions)[Status.CLOSED] if s.decision != "declined"][:6]
+        solved = [s for s in metrics.newest_first(suggestions) if s.is_solved][:6]
         home = community.url
         return self._page(
             "poster.html", community.file_url("poster/"), f"{community.name} · {self.t('poster')}", self.t("poster_note"),
