@@ -282,9 +282,13 @@ def test_page_does_not_scroll_sideways(loaded, name):
 
 
 @all_pages
-def test_screenshot_of_each_page_type(loaded, name):
-    target = loaded(name).screenshot
-    assert target.is_file() and target.stat().st_size > 10_000, f"{target} looks empty"
+def test_screenshot_of_each_page_type_shows_text(loaded, name):
+    """The page painted its words: dark text on the light page, not one flat colour."""
+    from PIL import Image
+
+    with Image.open(loaded(name).screenshot) as image:
+        darkest, lightest = image.convert("L").getextrema()
+    assert lightest - darkest > 100, f"{loaded(name).screenshot} is one flat colour"
 
 
 def _yaml(path: Path) -> dict:

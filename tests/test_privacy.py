@@ -38,8 +38,7 @@ def test_each_case_gives_its_expected_outcome(case: dict) -> None:
     assert (severity, codes) == (case["expect"], expected)
 
 
-def test_corpus_is_large_and_covers_every_rule() -> None:
-    assert len(POSITIVES) >= 150 and len(CLEAN) >= 300
+def test_corpus_covers_every_rule() -> None:
     assert {case["rule"] for case in POSITIVES} == {
         "privacy-mobile", "privacy-landline", "privacy-id-number", "privacy-bank-card", "privacy-email",
         "privacy-im-account", "privacy-plate", "privacy-person-name", "privacy-address", "privacy-unmasked-submitter",
