@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import gc
-import io
-import json
 import multiprocessing
 import os
 from dataclasses import dataclass
@@ -13,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .load import community_folders, iter_documents, load_board
+from .memory import paused_gc
 from .records import CheckedBoard, Content, Document
 from .messages import format_report
 from .model import BoardModel, build_model
@@ -46,11 +43,7 @@ def check(content_dir: Path, language: str | None = None, keep_records: bool = T
     which send back only their problems and keys: the relational checks run once on all keys.
     """
     problems = Problems()
-    # A district board is a million small objects without cycles: the cyclic collector would
-    # rescan them over and over (it tripled the check's time), so it pauses while they are made.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():  # a district board is a million small objects without cycles (memory.py)
         root = Path(content_dir)
         board_document = load_board(root, problems)
         language = language or _board_language(board_document)
@@ -75,9 +68,6 @@ def check(content_dir: Path, language: str | None = None, keep_records: bool = T
             count += share_count
         check_references(tables, problems)
         return CheckResult(problems, language, count, None)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 _worker: dict = {}
@@ -113,23 +103,16 @@ def render(board: BoardModel, content_dir: Path) -> Site:
     # Imported here: `ailin check` never renders, and these imports are a third of its start-up.
     from .feeds import calendar_files, feed_files
     from .formeditor import admin_files
-    from .opendata import open_data_files
+    from .opendata import open_data
     from .render import Asset, render_site
     from .search import index_files
 
-    data = open_data_files(board)
-    package = json.loads(data["data/datapackage.json"])
-    rows = {r["name"]: _count_rows(data[f"data/{r['path']}"]) for r in package["resources"]}
-    site = render_site(board, Path(content_dir).resolve(), package, rows)
-    files = {**data, **feed_files(board), **calendar_files(board), **admin_files(board, Path(content_dir)),
+    data = open_data(board)
+    site = render_site(board, Path(content_dir).resolve(), data.package, data.rows)
+    files = {**data.files, **feed_files(board), **calendar_files(board), **admin_files(board, Path(content_dir)),
              **index_files(site.search, board.language)}
     site.assets.extend(Asset(path, content) for path, content in sorted(files.items()))
     return site
-
-
-def _count_rows(table: bytes) -> int:
-    """Data rows of a CSV file (cells may hold line breaks, so lines are not rows)."""
-    return sum(1 for _ in csv.reader(io.StringIO(table.decode("utf-8")))) - 1
 
 
 def write_docs(site: Site, folder: Path) -> None:

@@ -1,0 +1,381 @@
+"""The open-data tables: each declared once in `TABLES`, as columns with the function that
+reads each cell from the model, so a Table Schema and its rows cannot drift apart; and the
+rows as CSV cells and bytes.
+
+A column that holds a record field takes its words from the field's schema in schemas/; the few
+derived columns (status, overdue, the keys that tie a row to its parent) have theirs in
+derived.yaml beside this module.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+import yaml
+
+from .. import schema
+from ..model import BoardModel, Suggestion
+from ..schema import FieldSpec
+
+DATA_DIR = "data"
+DATA_JSON_VERSION = 1  # the shape of c/<community>/data.json; raise it when a key changes meaning
+# A default the board can change later (e.g. a `license` key in board.yaml): open, with attribution.
+DEFAULT_LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International",
+}
+# Text cells a spreadsheet would run as a formula; OWASP's advice is a leading single quote.
+# Only free-text columns: ids, keys, dates and numbers never start so (a negative number is a number).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FREE_TEXT = ("string", "markdown")
+# Words for what the schemas do not declare: derived columns, the keys of `counts` fields that
+# have no vocabulary, and what one row of each table is. Same shape as a field in schemas/.
+DERIVED: dict[str, Any] = yaml.safe_load(Path(__file__).with_name("derived.yaml").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: where its words come from, and how a row object gives its cell."""
+
+    name: str
+    source: str  # "suggestion.received" (a field in schemas/) or "=status" (in derived.yaml)
+    get: Callable[[Any], Any]
+    key: str | None = None  # one key of a `counts` field, e.g. the `for` of votes
+    required: bool | None = None  # overrides the source: a parent key is required in its child table
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    title: str  # a schema path whose title names the table, or "=name" in derived.yaml titles
+    rows: Callable[[BoardModel], Iterable[Any]]
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = ()  # (fields, table, fields)
+
+
+def _resolve(source: str) -> tuple[FieldSpec, bool]:
+    """The field spec a column comes from, and whether every row must have a value."""
+    if source.startswith("="):
+        raw = DERIVED["fields"][source[1:]]
+        spec = FieldSpec(
+            name=source[1:], type=raw["type"], required=raw.get("required", False),
+            title=raw["title"], help=raw["help"], vocabulary=raw.get("vocabulary"), min=raw.get("min"),
+        )
+        return spec, spec.required
+    kind, first, *rest = source.split(".")
+    spec = schema.record_schema(kind).fields[first]
+    required = spec.required
+    for name in rest:
+        if spec.items is not None:  # a list of objects: each item is a row of its own table
+            spec = spec.items.fields[name]
+            required = spec.required
+        else:  # a field of an object: optional when the object is, titled "contact: address"
+            parent, spec = spec, spec.fields[name]
+            required = required and spec.required
+            title = {
+                "zh": f"{parent.title['zh']}：{spec.title['zh']}", "en": f"{parent.title['en']}: {spec.title['en']}",
+            }
+            spec = dataclasses.replace(spec, title=title)
+    return spec, required
+
+
+# ---------------------------------------------------------------------------------------------
+# The tables. Rows come in key order; every column is a field of schemas/ or of derived.yaml.
+# ---------------------------------------------------------------------------------------------
+
+def _counts(source: str, get: Callable[[Any], Mapping | None]) -> tuple[Column, ...]:
+    """One integer column per key the schema fixes for a `counts` field: votes_for, votes_against, ..."""
+    field = source.rsplit(".", 1)[-1]
+    return tuple(
+        Column(f"{field}_{key}", source, lambda row, key=key: (get(row) or {}).get(key), key=key)
+        for key in _resolve(source)[0].keys
+    )
+
+
+def _satisfaction(s: Suggestion) -> dict | None:
+    return None if s.satisfaction is None else dataclasses.asdict(s.satisfaction)
+
+
+def _resolution_parts(ref: str | None) -> tuple[str | None, str | None]:
+    if not ref:
+        return None, None
+    meeting, _, resolution = ref.partition("#")
+    return meeting, resolution
+
+
+def _links(board: BoardModel) -> list[tuple[str, str, str]]:
+    rows = []
+    for s in sorted(board.suggestions.values(), key=lambda s: s.id):
+        rows += [(s.id, "meeting", m.id) for m in sorted(board.meetings_for(s), key=lambda m: m.id)]
+        rows += [(s.id, "project", p.id) for p in board.projects_for(s)]
+    return rows
+
+
+def _by_id(records: Mapping[str, Any]) -> list[Any]:
+    return [records[key] for key in sorted(records)]
+
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        "communities", "community", lambda b: _by_id(b.communities),
+        (
+            Column("id", "community.id", lambda c: c.id),
+            Column("name", "community.name", lambda c: c.name),
+            Column("street", "community.street", lambda c: c.street),
+            Column("district", "community.district", lambda c: c.district),
+            Column("summary", "community.summary", lambda c: c.summary),
+            *_counts("community.teams", lambda c: c.teams),
+            Column("channels", "community.channels", lambda c: c.channels),
+            Column("deliberation_day", "community.deliberation_day", lambda c: c.deliberation_day),
+            # the office phone is public but stays on the page: no phone column in bulk data
+            Column("contact_address", "community.contact.address", lambda c: c.contact.get("address")),
+            Column("contact_hours", "community.contact.hours", lambda c: c.contact.get("hours")),
+        ),
+        primary_key=("id",),
+    ),
+    TableSpec(
+        "compounds", "community.compounds",
+        lambda b: [(c.id, key, c.compounds[key]) for c in _by_id(b.communities) for key in sorted(c.compounds)],
+        (
+            Column("community", "=community", lambda r: r[0]),
+            Column("id", "community.compounds.id", lambda r: r[1]),
+            Column("name", "community.compounds.name", lambda r: r[2]),
+        ),
+        primary_key=("community", "id"),
+        foreign_keys=((("community",), "communities", ("id",)),),
+    ),
+    TableSpec(
+        "suggestions", "suggestion", lambda b: _by_id(b.suggestions),
+        (
+            Column("id", "suggestion.id", lambda s: s.id),
+            Column("community", "=community", lambda s: s.community),
+            Column("title", "suggestion.title", lambda s: s.title),
+            Column("received", "suggestion.received", lambda s: s.received),
+            Column("channel", "suggestion.channel", lambda s: s.channel),
+            Column("category", "suggestion.category", lambda s: s.category),
+            Column("compound", "suggestion.compound", lambda s: s.compound),
+            Column("priority", "suggestion.priority", lambda s: s.priority),
+            Column("summary", "suggestion.summary", lambda s: s.summary),
+            Column("submitter", "suggestion.submitter.display", lambda s: s.submitter),  # masked, consented only
+            Column("level", "suggestion.level", lambda s: s.level),
+            Column("decision", "suggestion.decision", lambda s: s.decision),
+            Column("reason", "suggestion.reason", lambda s: s.reason),
+            Column("duplicate_of", "suggestion.duplicate_of", lambda s: s.duplicate_of),
+            Column("referred_to", "suggestion.referred_to", lambda s: s.referred_to),
+            *_counts("suggestion.satisfaction", _satisfaction),
+            Column("status", "=status", lambda s: s.status.value),
+            Column("accepted", "=accepted", lambda s: s.accepted),
+            Column("first_response", "=first_response", lambda s: s.first_response),
+            Column("feedback", "=feedback", lambda s: s.feedback),
+            Column("days_to_feedback", "=days_to_feedback", lambda s: s.days_to_feedback),
+            Column("on_time", "=on_time", lambda s: s.on_time),
+            Column("overdue", "=overdue", lambda s: s.overdue),
+        ),
+        primary_key=("id",),
+        # (community, compound) is not declared: frictionless treats a half-empty composite key
+        # as dangling, and most suggestions name no compound; _check_compounds covers it.
+        foreign_keys=(
+            (("community",), "communities", ("id",)),
+            (("duplicate_of",), "suggestions", ("id",)),
+        ),
+    ),
+    TableSpec(
+        "steps", "suggestion.steps",
+        lambda b: [(s, step) for s in _by_id(b.suggestions) for step in s.steps],
+        (
+            Column("suggestion", "=suggestion", lambda r: r[0].id),
+            Column("step", "suggestion.steps.step", lambda r: r[1].step),
+            Column("date", "suggestion.steps.date", lambda r: r[1].date),
+            Column("note", "suggestion.steps.note", lambda r: r[1].note),
+            Column("days_since_previous", "=days_since_previous", lambda r: r[1].days_since_previous),
+            Column("late", "=late", lambda r: r[1].late),
+        ),
+        primary_key=("suggestion", "step"),
+        foreign_keys=((("suggestion",), "suggestions", ("id",)),),
+    ),
+    TableSpec(
+        "meetings", "meeting", lambda b: _by_id(b.meetings),
+        (
+            Column("id", "meeting.id", lambda m: m.id),
+            Column("community", "=community", lambda m: m.community),
+            Column("kind", "meeting.kind", lambda m: m.kind),
+            Column("title", "meeting.title", lambda m: m.title),
+            Column("date", "meeting.date", lambda m: m.date),
+            Column("place", "meeting.place", lambda m: m.place),
+            Column("attendees", "=attendees", lambda m: m.attendees),
+            Column("attendance", "meeting.attendance", lambda m: m.attendance),
+            Column("minutes", "meeting.minutes", lambda m: m.minutes),
+        ),
+        primary_key=("id",),
+        foreign_keys=((("community",), "communities", ("id",)),),
+    ),
+    TableSpec(
+        "resolutions", "meeting.resolutions",
+        lambda b: [r for m in _by_id(b.meetings) for r in sorted(m.resolutions, key=lambda r: r.id)],
+        (
+            Column("meeting", "=meeting", lambda r: r.meeting, required=True),
+            Column("id", "meeting.resolutions.id", lambda r: r.id),
+            Column("text", "meeting.resolutions.text", lambda r: r.text),
+            Column("decision", "meeting.resolutions.decision", lambda r: r.decision),
+            *_counts("meeting.resolutions.votes", lambda r: r.votes),
+        ),
+        primary_key=("meeting", "id"),
+        foreign_keys=((("meeting",), "meetings", ("id",)),),
+    ),
+    TableSpec(
+        "projects", "project", lambda b: _by_id(b.projects),
+        (
+            Column("id", "project.id", lambda p: p.id),
+            Column("community", "=community", lambda p: p.community),
+            Column("title", "project.title", lambda p: p.title),
+            Column("kind", "project.kind", lambda p: p.kind),
+            Column("status", "project.status", lambda p: p.status),
+            Column("started", "project.started", lambda p: p.started),
+            Column("completed", "project.completed", lambda p: p.completed),
+            Column("meeting", "=meeting", lambda p: _resolution_parts(p.resolution)[0]),
+            Column("resolution", "=resolution", lambda p: _resolution_parts(p.resolution)[1]),
+            Column("funding_total", "=funding_total", lambda p: p.total_funding),
+            Column("duration_days", "=duration_days", lambda p: p.duration_days),
+            Column("beneficiaries", "project.beneficiaries", lambda p: p.beneficiaries),
+            Column("summary", "project.summary", lambda p: p.summary),
+        ),
+        primary_key=("id",),
+        foreign_keys=(
+            (("community",), "communities", ("id",)),
+            (("meeting", "resolution"), "resolutions", ("meeting", "id")),
+        ),
+    ),
+    TableSpec(
+        "outputs", "project.outputs",
+        lambda b: [(p, n, o) for p in _by_id(b.projects) for n, o in enumerate(p.outputs, 1)],
+        (
+            Column("project", "=project", lambda r: r[0].id, required=True),
+            Column("position", "=position", lambda r: r[1]),
+            Column("label", "project.outputs.label", lambda r: r[2].label),
+            Column("quantity", "project.outputs.quantity", lambda r: r[2].quantity),
+            Column("unit", "project.outputs.unit", lambda r: r[2].unit),
+        ),
+        primary_key=("project", "position"),
+        foreign_keys=((("project",), "projects", ("id",)),),
+    ),
+    TableSpec(
+        "funding", "project.funding",
+        lambda b: [(p, n, f) for p in _by_id(b.projects) for n, f in enumerate(p.funding, 1)],
+        (
+            Column("project", "=project", lambda r: r[0].id, required=True),
+            Column("position", "=position", lambda r: r[1]),
+            Column("source", "project.funding.source", lambda r: r[2][0]),
+            Column("amount", "project.funding.amount", lambda r: r[2][1]),
+        ),
+        primary_key=("project", "position"),
+        foreign_keys=((("project",), "projects", ("id",)),),
+    ),
+    TableSpec(
+        "links", "=links", _links,
+        (
+            Column("suggestion", "=suggestion", lambda r: r[0]),
+            Column("relation", "=relation", lambda r: r[1]),
+            Column("meeting", "=meeting", lambda r: r[2] if r[1] == "meeting" else None),
+            Column("project", "=project", lambda r: r[2] if r[1] == "project" else None),
+        ),
+        # no primary key: a row names a meeting or a project, and key cells may not be empty
+        foreign_keys=(
+            (("suggestion",), "suggestions", ("id",)),
+            (("meeting",), "meetings", ("id",)),
+            (("project",), "projects", ("id",)),
+        ),
+    ),
+    TableSpec(
+        "resolution_links", "=resolution_links",
+        lambda b: [
+            (r, sid) for m in _by_id(b.meetings) for r in sorted(m.resolutions, key=lambda r: r.id)
+            for sid in sorted(set(r.suggestion_ids))
+        ],
+        (
+            Column("meeting", "=meeting", lambda r: r[0].meeting, required=True),
+            Column("resolution", "=resolution", lambda r: r[0].id, required=True),
+            Column("suggestion", "=suggestion", lambda r: r[1]),
+        ),
+        primary_key=("meeting", "resolution", "suggestion"),
+        foreign_keys=(
+            (("meeting", "resolution"), "resolutions", ("meeting", "id")),
+            (("suggestion",), "suggestions", ("id",)),
+        ),
+    ),
+)
+TABLE_NAMES = tuple(table.name for table in TABLES)
+# Fields of schemas/ that are no column, and why; tests/test_opendata.py fails on any other gap.
+LEFT_OUT = {
+    "community.contact.phone": "an office phone, public on the page, but bulk data has no phone column",
+    "suggestion.submitter.consent": "never published; the masked name appears only when it is true",
+    "suggestion.meetings": "in links, merged with the meetings' agendas and resolutions",
+    "suggestion.projects": "in links, merged with the projects' suggestions",
+    "meeting.agenda": "in links",
+    "meeting.resolutions.suggestions": "in resolution_links",
+    "project.suggestions": "in links",
+    "project.resolution": "split into the projects' meeting and resolution columns",
+    "project.photos": "files of the site, not data",
+    "*.privacy_exceptions": "review notes for the check, not data",
+}
+
+
+
+# ---------------------------------------------------------------------------------------------
+# The files
+# ---------------------------------------------------------------------------------------------
+
+def _cell(value: Any) -> str:
+    """A value as Table Schema's default CSV text; empty means missing."""
+    kind = type(value)  # exact types first: this runs a few million times on a district board
+    if kind is str:
+        return value
+    if value is None:
+        return ""
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if kind is float:
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")) if value else ""
+    return str(value)
+
+
+def _text_cell(value: Any) -> str:
+    """A free-text value as a CSV cell that no spreadsheet runs as a formula: =SUM(…) -> '=SUM(…)."""
+    cell = _cell(value)
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def _is_free_text(column: Column) -> bool:
+    return column.key is None and _resolve(column.source)[0].type in FREE_TEXT
+
+
+def table_rows(board: BoardModel) -> dict[str, list[list[str]]]:
+    """Every table's rows as CSV cells, in key order (the header is not included)."""
+    tables = {}
+    for table in TABLES:
+        cells = [(column.get, _text_cell if _is_free_text(column) else _cell) for column in table.columns]
+        tables[table.name] = [[write(get(row)) for get, write in cells] for row in table.rows(board)]
+    return tables
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> bytes:
+    """UTF-8 without a byte-order mark, CRLF line ends (RFC 4180); see docs/opendata.md."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,82 @@
+"""Validating the written package with frictionless, plus the one key frictionless cannot check."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from pathlib import Path
+from typing import Iterator, Mapping
+
+from frictionless import FrictionlessException, Package
+
+from .tables import DATA_DIR
+
+
+class OpenDataError(Exception):
+    """The open-data package did not validate; `errors` holds (table, row, field, message).
+
+    Rows count as in a spreadsheet: the header is row 1, the first data row is row 2.
+    """
+
+    def __init__(self, errors: list[tuple[str, int | None, str | None, str]]):
+        self.errors = errors
+        lines = [f"open data package is not valid ({len(errors)} error{'s' * (len(errors) != 1)}):"]
+        for table, row, field, message in errors:
+            where = ", ".join(part for part in (
+                table if table.endswith(".json") else f"{table}.csv",
+                f"row {row}" if row is not None else "", f"field {field}" if field else "",
+            ) if part)
+            lines.append(f"  {where}: {message}")
+        super().__init__("\n".join(lines))
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------------------------
+
+def validate_files(files: Mapping[str, bytes]) -> list[tuple[str, int | None, str | None, str]]:
+    """Write the package to a temporary folder, validate it with frictionless, list the errors.
+
+    A function of the bytes alone, so a build may run it in a worker while it renders pages.
+    """
+    with tempfile.TemporaryDirectory(prefix="ailin-opendata-") as folder:
+        for path, content in files.items():
+            if path.startswith(f"{DATA_DIR}/"):
+                target = Path(folder) / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+        try:
+            report = Package(str(Path(folder) / DATA_DIR / "datapackage.json")).validate()
+        except FrictionlessException as error:
+            return [("datapackage.json", None, None, error.error.message)]
+    errors: list[tuple[str, int | None, str | None, str]] = [
+        ("datapackage.json", None, None, f"[{e.type}] {e.note or e.message}") for e in report.errors
+    ]
+    for task in report.tasks:
+        for e in task.errors:
+            field = getattr(e, "field_name", None) or ", ".join(getattr(e, "field_names", None) or []) or None
+            message = f"[{e.type}] {e.note}"
+            cell = getattr(e, "cell", None)
+            if cell not in (None, ""):
+                message += f' (value "{cell}")'
+            errors.append((task.name, getattr(e, "row_number", None), field, message))
+    return errors + _check_compounds(files)
+
+
+def _check_compounds(files: Mapping[str, bytes]) -> list[tuple[str, int | None, str | None, str]]:
+    """suggestions.(community, compound) -> compounds: the one key frictionless cannot check."""
+
+    def rows(table: str) -> Iterator[dict[str, str]]:
+        yield from csv.DictReader(io.StringIO(files[f"{DATA_DIR}/{table}.csv"].decode("utf-8")))
+
+    compounds = {(row["community"], row["id"]) for row in rows("compounds")}
+    return [
+        (
+            "suggestions", number, "compound",
+            f'[foreign-key] for "community, compound": values "{row.get("community")}, {row["compound"]}" '
+            'not found in the lookup table "compounds" as "community, id"',
+        )
+        for number, row in enumerate(rows("suggestions"), start=2)  # row 1 is the header
+        if row.get("compound") and (row.get("community"), row["compound"]) not in compounds
+    ]
