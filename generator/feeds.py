@@ -9,6 +9,9 @@ caller decides where to write them.
 Everything is derived from the records alone, never from the clock: entry ids, dates, UIDs and
 DTSTAMPs come from the content and `board.as_of`, so rebuilding the same content gives the same
 bytes and feed readers never see an old event as new. docs/feeds.md explains the id scheme.
+
+Length (about 420 lines): Atom and iCalendar share the event list and `Address`; about 60
+lines are word helpers (`_say`, `_label`, `_join`, `_colon`) that issue 14 F's `Words` replaces.
 """
 
 from __future__ import annotations

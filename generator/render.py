@@ -3,6 +3,10 @@
 Each page is written as a Markdown file whose body is one HTML block, with its title and
 settings in front matter. The MkDocs plugin hands the HTML to the theme without running
 Markdown (fast); any engine that reads such a docs folder renders the same page without it.
+
+Length (about 460 lines): one method per page kind on `Renderer`, plus the text helpers
+(`format_date`, `format_number`, `share_title`) that feeds.py shares; those move to the one
+`Words` object of issue 14 F.
 """
 
 from __future__ import annotations

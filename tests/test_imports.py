@@ -81,3 +81,13 @@ def test_a_cycle_is_found(graph: dict[str, set[str]], cycle: list[str]) -> None:
 def test_the_bottom_layer_imports_no_stage(module: str) -> None:
     stages = {"ailin.load", "ailin.validate", "ailin.privacy", "ailin.model", "ailin.render", "ailin.pipeline"}
     assert GRAPH[module] & stages == set()
+
+
+def test_a_long_module_says_why_at_its_top() -> None:
+    """Over about 400 lines, a module's docstring gives the reason in a `Length` paragraph."""
+    unexplained = [
+        name for name, path in MODULES.items()
+        if len(path.read_text(encoding="utf-8").splitlines()) > 400
+        and "Length" not in (ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or "")
+    ]
+    assert unexplained == []
