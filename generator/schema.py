@@ -124,6 +124,36 @@ def record_schema(kind: str) -> RecordSchema:
     return RecordSchema(kind=raw["kind"], title=raw["title"], file=raw["file"], fields=fields)
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A field that names another record, as its schema's `to:` declares: the relations of the board."""
+
+    kind: str  # the record kind that holds the field
+    path: tuple[str, ...]  # field names from the record's top; "*" steps into each item of a list
+    to: str  # suggestion, meeting, project, compound (of the same community) or resolution
+
+
+REFERENCE_KINDS = ("suggestion", "meeting", "project")  # the record kinds whose fields may name others
+
+
+@functools.cache
+def references(kind: str) -> tuple[Reference, ...]:
+    """Every `ref` field of a record kind, in schema order (nested objects and lists included)."""
+    found: list[Reference] = []
+
+    def walk(spec: FieldSpec, path: tuple[str, ...]) -> None:
+        if spec.type == "ref" and spec.to:
+            found.append(Reference(kind, path, spec.to))
+        if spec.items is not None:
+            walk(spec.items, path + ("*",))
+        for name, child in spec.fields.items():
+            walk(child, path + (name,))
+
+    for name, spec in record_schema(kind).fields.items():
+        walk(spec, (name,))
+    return tuple(found)
+
+
 @functools.cache
 def _raw_vocabularies() -> dict:
     return yaml.safe_load((SCHEMA_DIR / "vocabularies.yaml").read_text(encoding="utf-8"))

@@ -539,11 +539,6 @@ class KeyTables:
         self.unreadable |= other.unreadable
 
 
-_REFERENCE_LISTS = {
-    "suggestion": (("meetings", "meeting"), ("projects", "project")),
-    "meeting": (("agenda", "suggestion"),),
-    "project": (("suggestions", "suggestion"),),
-}
 _TARGET_KIND = {"compound_references": "compound", "resolution_references": "resolution"}
 
 
@@ -556,27 +551,40 @@ def key_tables(records: list[Record], unreadable: set[str]) -> KeyTables:
         if rid is None or record.kind == "board":
             continue
         tables.records.add((record.kind, rid), record.at("id"))
-        for key, kind in _REFERENCE_LISTS.get(record.kind, ()):
-            for index, target in enumerate(data.get(key, [])):
-                tables.references.refer((kind, target), record.at(key, index))
         if record.kind == "community":
             for index, compound in enumerate(data.get("compounds", [])):
                 # keyed by folder: a mismatched id is reported once, by id-not-folder-name
                 tables.compounds.add((record.community, compound.get("id")), record.at("compounds", index, "id"))
-        elif record.kind == "suggestion":
-            if data.get("compound") and record.community in loaded_communities:
-                tables.compound_references.refer((record.community, data["compound"]), record.at("compound"))
-            if data.get("duplicate_of"):
-                tables.references.refer(("suggestion", data["duplicate_of"]), record.at("duplicate_of"))
         elif record.kind == "meeting":
             for index, resolution in enumerate(data.get("resolutions", [])):
                 tables.resolutions.add((rid, resolution.get("id")), record.at("resolutions", index, "id"))
-                for s_index, target in enumerate(resolution.get("suggestions", [])):
-                    tables.references.refer(("suggestion", target), record.at("resolutions", index, "suggestions", s_index))
-        elif record.kind == "project" and data.get("resolution"):
-            meeting, _, resolution = data["resolution"].partition("#")
-            tables.resolution_references.refer((meeting, resolution), record.at("resolution"))
+        # every reference the schemas declare (`to:`), where it was written
+        for reference in schemas.references(record.kind) if record.kind in schemas.REFERENCE_KINDS else ():
+            for where, target in _values_at(data, reference.path):
+                if not target and reference.path[-1] != "*":  # an empty field names nothing; list items all count
+                    continue
+                if reference.to == "compound":
+                    if record.community in loaded_communities:
+                        tables.compound_references.refer((record.community, target), record.at(*where))
+                elif reference.to == "resolution":
+                    meeting, _, resolution = target.partition("#")
+                    tables.resolution_references.refer((meeting, resolution), record.at(*where))
+                else:
+                    tables.references.refer((reference.to, target), record.at(*where))
     return tables
+
+
+def _values_at(data: Any, path: tuple[str, ...], where: tuple = ()) -> Iterable[tuple[tuple, Any]]:
+    """(the value's path in the record, the value) for every value at a schema path; "*" is each item."""
+    if not path:
+        yield where, data
+        return
+    step, rest = path[0], path[1:]
+    if step == "*":
+        for index, item in enumerate(data if isinstance(data, list) else []):
+            yield from _values_at(item, rest, where + (index,))
+    elif isinstance(data, dict) and step in data:
+        yield from _values_at(data[step], rest, where + (step,))
 
 
 def check_references(tables: KeyTables, problems: Problems) -> None:
