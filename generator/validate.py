@@ -6,8 +6,8 @@ kept where they can be, so references to them do not cascade into more errors.
 
 Length (about 730 lines): converting YAML nodes by the schema and the per-record rules share
 `_Context` and the value marks, so they stay together. The relational part (`KeyTables`,
-`key_tables`, `check_references`, about 170 lines) is the piece to move out once references
-derive from the schemas' `to:` (issue 14 C, not yet done).
+`key_tables`, `check_references`, about 170 lines; its relations come from the schemas' `to:`)
+is the piece to move out next.
 """
 
 from __future__ import annotations

@@ -59,7 +59,6 @@ class TableSpec:
     rows: Callable[[BoardModel], Iterable[Any]]
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ()
-    foreign_keys: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = ()  # (fields, table, fields)
 
 
 def _resolve(source: str) -> tuple[FieldSpec, bool]:
@@ -69,6 +68,7 @@ def _resolve(source: str) -> tuple[FieldSpec, bool]:
         spec = FieldSpec(
             name=source[1:], type=raw["type"], required=raw.get("required", False),
             title=raw["title"], help=raw["help"], vocabulary=raw.get("vocabulary"), min=raw.get("min"),
+            to=raw.get("to"),
         )
         return spec, spec.required
     kind, first, *rest = source.split(".")
@@ -151,7 +151,6 @@ TABLES: tuple[TableSpec, ...] = (
             Column("name", "community.compounds.name", lambda r: r[2]),
         ),
         primary_key=("community", "id"),
-        foreign_keys=((("community",), "communities", ("id",)),),
     ),
     TableSpec(
         "suggestions", "suggestion", lambda b: _by_id(b.suggestions),
@@ -181,12 +180,6 @@ TABLES: tuple[TableSpec, ...] = (
             Column("overdue", "=overdue", lambda s: s.overdue),
         ),
         primary_key=("id",),
-        # (community, compound) is not declared: frictionless treats a half-empty composite key
-        # as dangling, and most suggestions name no compound; _check_compounds covers it.
-        foreign_keys=(
-            (("community",), "communities", ("id",)),
-            (("duplicate_of",), "suggestions", ("id",)),
-        ),
     ),
     TableSpec(
         "steps", "suggestion.steps",
@@ -200,7 +193,6 @@ TABLES: tuple[TableSpec, ...] = (
             Column("late", "=late", lambda r: r[1].late),
         ),
         primary_key=("suggestion", "step"),
-        foreign_keys=((("suggestion",), "suggestions", ("id",)),),
     ),
     TableSpec(
         "meetings", "meeting", lambda b: _by_id(b.meetings),
@@ -216,7 +208,6 @@ TABLES: tuple[TableSpec, ...] = (
             Column("minutes", "meeting.minutes", lambda m: m.minutes),
         ),
         primary_key=("id",),
-        foreign_keys=((("community",), "communities", ("id",)),),
     ),
     TableSpec(
         "resolutions", "meeting.resolutions",
@@ -229,7 +220,6 @@ TABLES: tuple[TableSpec, ...] = (
             *_counts("meeting.resolutions.votes", lambda r: r.votes),
         ),
         primary_key=("meeting", "id"),
-        foreign_keys=((("meeting",), "meetings", ("id",)),),
     ),
     TableSpec(
         "projects", "project", lambda b: _by_id(b.projects),
@@ -249,10 +239,6 @@ TABLES: tuple[TableSpec, ...] = (
             Column("summary", "project.summary", lambda p: p.summary),
         ),
         primary_key=("id",),
-        foreign_keys=(
-            (("community",), "communities", ("id",)),
-            (("meeting", "resolution"), "resolutions", ("meeting", "id")),
-        ),
     ),
     TableSpec(
         "outputs", "project.outputs",
@@ -265,7 +251,6 @@ TABLES: tuple[TableSpec, ...] = (
             Column("unit", "project.outputs.unit", lambda r: r[2].unit),
         ),
         primary_key=("project", "position"),
-        foreign_keys=((("project",), "projects", ("id",)),),
     ),
     TableSpec(
         "funding", "project.funding",
@@ -277,7 +262,6 @@ TABLES: tuple[TableSpec, ...] = (
             Column("amount", "project.funding.amount", lambda r: r[2][1]),
         ),
         primary_key=("project", "position"),
-        foreign_keys=((("project",), "projects", ("id",)),),
     ),
     TableSpec(
         "links", "=links", _links,
@@ -288,11 +272,6 @@ TABLES: tuple[TableSpec, ...] = (
             Column("project", "=project", lambda r: r[2] if r[1] == "project" else None),
         ),
         # no primary key: a row names a meeting or a project, and key cells may not be empty
-        foreign_keys=(
-            (("suggestion",), "suggestions", ("id",)),
-            (("meeting",), "meetings", ("id",)),
-            (("project",), "projects", ("id",)),
-        ),
     ),
     TableSpec(
         "resolution_links", "=resolution_links",
@@ -306,13 +285,29 @@ TABLES: tuple[TableSpec, ...] = (
             Column("suggestion", "=suggestion", lambda r: r[1]),
         ),
         primary_key=("meeting", "resolution", "suggestion"),
-        foreign_keys=(
-            (("meeting", "resolution"), "resolutions", ("meeting", "id")),
-            (("suggestion",), "suggestions", ("id",)),
-        ),
     ),
 )
 TABLE_NAMES = tuple(table.name for table in TABLES)
+TABLE_OF = {"community": "communities", "suggestion": "suggestions", "meeting": "meetings", "project": "projects"}
+
+
+def foreign_keys(table: TableSpec) -> tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]:
+    """The table's foreign keys, from the `to:` of each column's field (schemas/ or derived.yaml).
+
+    A resolution is named by its meeting and its id together, so a table with a resolution
+    column keys (meeting, resolution) into resolutions and its meeting column has no key of
+    its own. A compound is named within its community: frictionless treats a half-empty
+    composite key as dangling and most suggestions name no compound, so validation.py checks it.
+    """
+    targets = {column.name: _resolve(column.source)[0].to for column in table.columns if column.key is None}
+    keys = []
+    for name, to in targets.items():
+        if to == "resolution":
+            meeting = next(other for other, target in targets.items() if target == "meeting")
+            keys.append(((meeting, name), "resolutions", ("meeting", "id")))
+        elif to in TABLE_OF and not (to == "meeting" and "resolution" in targets.values()):
+            keys.append(((name,), TABLE_OF[to], ("id",)))
+    return tuple(keys)
 # Fields of schemas/ that are no column, and why; tests/test_opendata.py fails on any other gap.
 LEFT_OUT = {
     "community.contact.phone": "an office phone, public on the page, but bulk data has no phone column",

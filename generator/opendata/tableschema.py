@@ -10,7 +10,7 @@ from .. import schema
 from ..model import BoardModel
 from ..records import ID as ID_PATTERN
 from ..schema import Vocabulary
-from .tables import DERIVED, FREE_TEXT, TABLES, Column, TableSpec, _resolve
+from .tables import DERIVED, FREE_TEXT, TABLES, Column, TableSpec, _resolve, foreign_keys
 
 PACKAGE_NAME = "ailin-board"
 _TYPES = {
@@ -104,10 +104,10 @@ def _schema(table: TableSpec, language: str, vocabularies: Mapping[str, Vocabula
     }
     if table.primary_key:
         descriptor["primaryKey"] = list(table.primary_key)
-    if table.foreign_keys:
+    if keys := foreign_keys(table):
         descriptor["foreignKeys"] = [
             {"fields": list(fields), "reference": {"resource": target, "fields": list(target_fields)}}
-            for fields, target, target_fields in table.foreign_keys
+            for fields, target, target_fields in keys
         ]
     return descriptor
 

@@ -10,7 +10,7 @@ from typing import Iterator, Mapping
 
 from frictionless import FrictionlessException, Package
 
-from .tables import DATA_DIR
+from .tables import DATA_DIR, TABLES, _resolve
 
 
 class OpenDataError(Exception):
@@ -65,7 +65,8 @@ def validate_files(files: Mapping[str, bytes]) -> list[tuple[str, int | None, st
 
 
 def _check_compounds(files: Mapping[str, bytes]) -> list[tuple[str, int | None, str | None, str]]:
-    """suggestions.(community, compound) -> compounds: the one key frictionless cannot check."""
+    """(community, compound) -> compounds, for every column whose field has `to: compound`: the
+    one key frictionless cannot check (see tables.foreign_keys)."""
 
     def rows(table: str) -> Iterator[dict[str, str]]:
         yield from csv.DictReader(io.StringIO(files[f"{DATA_DIR}/{table}.csv"].decode("utf-8")))
@@ -73,10 +74,12 @@ def _check_compounds(files: Mapping[str, bytes]) -> list[tuple[str, int | None, 
     compounds = {(row["community"], row["id"]) for row in rows("compounds")}
     return [
         (
-            "suggestions", number, "compound",
-            f'[foreign-key] for "community, compound": values "{row.get("community")}, {row["compound"]}" '
+            table.name, number, column.name,
+            f'[foreign-key] for "community, {column.name}": values "{row.get("community")}, {row[column.name]}" '
             'not found in the lookup table "compounds" as "community, id"',
         )
-        for number, row in enumerate(rows("suggestions"), start=2)  # row 1 is the header
-        if row.get("compound") and (row.get("community"), row["compound"]) not in compounds
+        for table in TABLES
+        for column in table.columns if column.key is None and _resolve(column.source)[0].to == "compound"
+        for number, row in enumerate(rows(table.name), start=2)  # row 1 is the header
+        if row.get(column.name) and (row.get("community"), row[column.name]) not in compounds
     ]
