@@ -105,14 +105,16 @@ def _ok(run: Run, what: str) -> Run:
 
 def report(rows: list[Row]) -> None:
     mib = 1024**2
-    print(f"    {'communities':>11} {'pages':>7} {'ailin s':>8} {'cpu s':>6} {'hugo s':>7} {'cpu s':>6} {'ratio':>6}"
+    print(f"    {'communities':>11} {'pages':>7} {'ailin s':>8} {'cpu s':>6} {'hugo s':>7} {'cpu s':>6} {'ratio':>6} {'cpu ratio':>9}"
           f" {'warm s':>7} {'w/hugo':>7} {'no-op s':>8} {'ailin MiB':>10} {'hugo MiB':>9} {'median B/page':>14}")
     for r in rows:
         print(f"    {r.communities:>11} {r.pages:>7,} {r.ailin.seconds:>8.2f} {r.ailin.cpu_seconds:>6.1f} {r.hugo.seconds:>7.2f}"
-              f" {r.hugo.cpu_seconds:>6.1f} {r.ailin.seconds / r.hugo.seconds:>5.1f}× {r.warm.seconds:>7.2f}"
+              f" {r.hugo.cpu_seconds:>6.1f} {r.ailin.seconds / r.hugo.seconds:>5.1f}× {r.ailin.cpu_seconds / r.hugo.cpu_seconds:>8.1f}×"
+              f" {r.warm.seconds:>7.2f}"
               f" {r.warm.seconds / r.hugo.seconds:>6.1f}× {r.noop.seconds:>8.2f} {r.ailin.max_rss_bytes / mib:>10.0f}"
               f" {r.hugo.max_rss_bytes / mib:>9.0f} {r.bytes_per_page:>14,}")
-    print("    ratio = ailin full build / hugo full build (targets: ≤ 3×, then parity); w/hugo = ailin's build after")
+    print("    ratio = ailin full build / hugo full build, wall (targets: ≤ 3×, then parity); cpu ratio: the same in")
+    print("    CPU seconds, steadier on a busy machine; w/hugo = ailin's build after")
     print("    one edited title / hugo's full build (target ≤ 2×); no-op = ailin with nothing changed (target ≈ 0).")
 
 

@@ -27,8 +27,14 @@ VERSION_MARK = "@AILIN_VERSION@"
 BOARD_TERMS = {"categories": "category", "funding_sources": "funding_source"}
 
 
-def init(target: Path) -> list[Path]:
-    """Write the board repository into `target`; returns the files written."""
+BASE_URL_LINE = "# base_url: https://board.example.org/"
+
+
+def init(target: Path, base_url: str | None = None) -> list[Path]:
+    """Write the board repository into `target`; returns the files written.
+
+    `base_url`, the address the site will have, goes into the new board.yaml (QR codes and
+    feeds need it; the publish workflow's strict build refuses a site without it)."""
     has_content = (target / "content").exists()
     written = []
     for source in sorted(p for p in STARTER.rglob("*") if p.is_file()):
@@ -36,8 +42,11 @@ def init(target: Path) -> list[Path]:
         destination = target / relative
         if destination.exists() or (has_content and relative.parts[0] == "content"):
             continue
+        text = source.read_text(encoding="utf-8").replace(VERSION_MARK, __version__)
+        if base_url and relative == Path("content/board.yaml"):
+            text = text.replace(BASE_URL_LINE, f"base_url: {base_url}")
         destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_text(source.read_text(encoding="utf-8").replace(VERSION_MARK, __version__), encoding="utf-8")
+        destination.write_text(text, encoding="utf-8")
         written.append(destination)
     written += editorschema.write(target / SCHEMA_FOLDER, board_terms(target / "content"))
     settings = target / ".vscode/settings.json"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import __version__, boardrepo, pipeline, scaffold, siteconfig
 from .load import display_path
-from .records import SLUG
+from .records import SLUG, URL
 from .validate import build_date
 from .messages import FORMATS, format_problem
 
@@ -25,6 +25,7 @@ WORDS = {
     "bad_id": {"zh": "编号只能用英文小写字母、数字和连字符。", "en": "Ids use lower-case letters, digits and hyphens only."},
     "exported": {"zh": "已导出 {pages} 个页面到 {folder}。", "en": "Wrote {pages} pages to {folder}."},
     "initialized": {"zh": "已在 {folder} 写入 {count} 个文件。下一步：cd {folder}，运行 ailin check，再运行 ailin serve 预览；README.md 里有完整步骤。", "en": "Wrote {count} files in {folder}. Next: cd {folder}, run ailin check, then ailin serve to preview; README.md has the steps."},
+    "bad_base_url": {"zh": "{url} 不是网址。请写成 https://example.org/ailin/ 这样的完整地址。", "en": "{url} is not a web address. Write a full address such as https://example.org/ailin/."},
     "not_a_folder": {"zh": "{path} 是一个文件，不是文件夹。请换一个文件夹名。", "en": "{path} is a file, not a folder. Choose another folder name."},
     "serving": {"zh": "预览地址：http://{addr}/ （按 Ctrl+C 停止）。保存文件后页面会自动刷新。", "en": "Previewing at http://{addr}/ (Ctrl+C stops). Pages reload when you save a file."},
 }
@@ -62,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init", help="新建公示板仓库 · write a new board repository")
     init.add_argument("folder", type=Path, metavar="DIR", help="仓库文件夹（可已存在；不覆盖已有文件）· the repository folder (may exist; nothing is overwritten)")
+    init.add_argument("--base-url", metavar="URL", help="网站的正式地址，写进 board.yaml · the site's address, written into board.yaml")
     init.add_argument("--lang", choices=("zh", "en"), default=None, help="信息语言 · message language")
 
     export = commands.add_parser("export", help="导出页面文件夹 · write the pages as a docs folder")
@@ -179,7 +181,9 @@ def _run_init(args: argparse.Namespace) -> int:
     language = args.lang or "zh"
     if args.folder.exists() and not args.folder.is_dir():
         raise UsageError(WORDS["not_a_folder"][language].format(path=args.folder))
-    written = boardrepo.init(args.folder)
+    if args.base_url and not URL.match(args.base_url):
+        raise UsageError(WORDS["bad_base_url"][language].format(url=args.base_url))
+    written = boardrepo.init(args.folder, args.base_url)
     for path in written:
         print(f"  {path.relative_to(args.folder).as_posix()}")
     print(WORDS["initialized"][language].format(folder=args.folder, count=len(written)))

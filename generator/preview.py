@@ -42,7 +42,7 @@ def error_page(report: str, language: str) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(words['title'])}</title>"
         "<style>body{font:16px/1.6 system-ui,sans-serif;margin:1rem;max-width:60rem}"
-        "h1{font-size:1.3rem;color:#b00020}pre{white-space:pre-wrap;background:#f6f6f6;padding:.8rem}</style>"
+        "h1{font-size:1.3rem;color:#b00020}pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:.8rem}</style>"
         f"</head><body><h1>{html.escape(words['title'])}</h1><p>{html.escape(words['lead'])}</p>"
         f"<pre>{html.escape(report)}</pre>{RELOAD_SCRIPT}</body></html>"
     )

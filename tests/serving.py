@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from support import free_port, stop
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -68,9 +63,5 @@ def break_and_fix(command: list[str], board: Path) -> dict[str, float]:
         wait_for(url, lambda status, body: status == 200 and "示例社区" in body, 60)
         timings["recovered"] = time.monotonic() - started
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
     return timings

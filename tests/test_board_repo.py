@@ -95,11 +95,36 @@ def test_workflows_are_valid_github_workflows(repo: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def workflow_commands(repo: Path, name: str, job: str) -> list[str]:
+    workflow = yaml.safe_load((repo / ".github/workflows" / name).read_text(encoding="utf-8"))
+    return [step["run"].split("#")[0].strip() for step in workflow["jobs"][job]["steps"] if "run" in step]
+
+
 def test_pull_request_workflow_annotates_and_builds(repo: Path) -> None:
     workflow = yaml.safe_load((repo / ".github/workflows/check.yml").read_text(encoding="utf-8"))
     assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as true
-    commands = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
-    assert "ailin check --format github" in commands and "ailin build --strict" in commands
+    assert workflow_commands(repo, "check.yml", "check")[-2:] == ["ailin check --format github", "ailin build"]
+    assert workflow_commands(repo, "publish.yml", "build")[-1] == "ailin build --strict"
+
+
+def test_a_new_board_without_base_url_builds_but_does_not_publish(repo: Path, capsys) -> None:
+    assert main(["build"]) == 0  # the pull-request check
+    assert main(["build", "--strict"]) == 1  # the publish workflow: no QR codes, relative feed links
+    assert "没有设置 base_url" in capsys.readouterr().err
+
+
+def test_init_with_base_url_gives_a_board_ready_to_publish(tmp_path: Path, monkeypatch) -> None:
+    assert main(["init", str(tmp_path / "board"), "--base-url", "https://board.example.org/jinsha/"]) == 0
+    assert "\nbase_url: https://board.example.org/jinsha/\n" in (tmp_path / "board/content/board.yaml").read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "board")
+    assert main(["build", "--strict"]) == 0
+    assert 'href="https://board.example.org/jinsha/c/example/' in (tmp_path / "board/site/c/example/index.html").read_text(encoding="utf-8")
+
+
+def test_init_refuses_a_base_url_that_is_not_an_address(tmp_path: Path, capsys) -> None:
+    assert main(["init", str(tmp_path / "board"), "--base-url", "board.example.org"]) == 2
+    assert "board.example.org 不是网址" in capsys.readouterr().err
+    assert not (tmp_path / "board").exists()
 
 
 def test_pre_commit_files_are_valid(repo: Path) -> None:

@@ -20,7 +20,6 @@ import contextlib
 import functools
 import html.parser
 import http.server
-import os
 import threading
 import urllib.error
 import urllib.parse
@@ -32,27 +31,18 @@ from pathlib import Path
 import pytest
 import yaml
 
+from support import CHROMIUM, IN_CI, unavailable
+
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 AXE = REPO / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-IN_CI = os.environ.get("CI") == "true"
-
-
-def _unavailable(reason: str) -> None:
-    """Skip the module, or fail it under CI, which must install what the browser tests need."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: .ci/run must install it)", pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
-
-
 if not CHROMIUM.exists():
-    _unavailable(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium fonts-noto-cjk)")
+    unavailable(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium fonts-noto-cjk)")
 try:
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 except ImportError:  # pragma: no cover - the test extra installs it
-    _unavailable("playwright is not installed: pip install -e '.[test]'")
+    unavailable("playwright is not installed: pip install -e '.[test]'")
 
 VIEWPORT = {"width": 390, "height": 844}
 # WeChat 8.0 on Android: the XWEB webview (a Chromium) inside MicroMessenger.

@@ -20,7 +20,6 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -31,11 +30,11 @@ from pathlib import Path
 
 import pytest
 
+from support import CHROMIUM, free_port, stop, unavailable
+
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 DECAP_SERVER = REPO / "tests/editor/node_modules/decap-server/dist/index.js"
 SCREENSHOTS = REPO / "test-artifacts" / "editor"
-IN_CI = os.environ.get("CI") == "true"
 LOCAL_HOSTS = {"127.0.0.1"}
 TIMEOUT_MS = 30_000
 VIEWPORT = {"width": 1000, "height": 720}
@@ -49,32 +48,20 @@ GIT_IDENTITY = {
 }
 
 
-def _unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: .ci/run must install it)", pytrace=False)
-    pytest.skip(reason, allow_module_level=True)
-
-
 if not CHROMIUM.exists():
-    _unavailable(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium fonts-noto-cjk)")
+    unavailable(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium fonts-noto-cjk)")
 if shutil.which("node") is None or not DECAP_SERVER.is_file():
-    _unavailable("decap-server is missing: npm ci --prefix tests/editor (needs node)")
+    unavailable("decap-server is missing: npm ci --prefix tests/editor (needs node)")
 try:
     from playwright.sync_api import Page, sync_playwright
 except ImportError:  # pragma: no cover - the test extra installs it
-    _unavailable("playwright is not installed: pip install -e '.[test]'")
+    unavailable("playwright is not installed: pip install -e '.[test]'")
 
 
 def git(board: Path, *args: str) -> str:
     done = subprocess.run(["git", "-C", str(board), *args], capture_output=True, text=True, check=True,
                           env={**os.environ, **GIT_IDENTITY})
     return done.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def ailin(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -118,11 +105,7 @@ def decap_server(board: Path):
     try:
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server, 10)
 
 
 @pytest.fixture()
