@@ -17,10 +17,8 @@ installs from npm into `.ci/node/`; without it they skip, and under CI=true they
 from __future__ import annotations
 
 import contextlib
-import functools
 import html.parser
 import http.server
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -31,7 +29,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support import CHROMIUM, IN_CI, unavailable
+from support import CHROMIUM, IN_CI, served, unavailable
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -117,15 +115,8 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def base_url(site: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_SiteHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with served(site, _SiteHandler) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -15,14 +15,12 @@ Without them the module is skipped, except under CI=true, where that is a failur
 
 from __future__ import annotations
 
-import functools
 import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -30,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from support import CHROMIUM, free_port, stop, unavailable
+from support import CHROMIUM, free_port, served, stop, unavailable
 
 REPO = Path(__file__).resolve().parent.parent
 DECAP_SERVER = REPO / "tests/editor/node_modules/decap-server/dist/index.js"
@@ -121,15 +119,8 @@ def site_url(board: Path, decap_server: str, tmp_path: Path):
     assert config["local_backend"] is True
     config["local_backend"] = {"url": decap_server}
     config_file.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served(site, _QuietHandler) as url:
+        yield url
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
