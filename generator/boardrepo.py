@@ -23,8 +23,6 @@ from . import __version__, editorschema, schema
 STARTER = Path(__file__).with_name("starter")
 SCHEMA_FOLDER = Path(".ailin/schemas")
 VERSION_MARK = "@AILIN_VERSION@"
-# board.yaml keys that add terms to an extensible vocabulary
-BOARD_TERMS = {"categories": "category", "funding_sources": "funding_source"}
 
 
 BASE_URL_LINE = "# base_url: https://board.example.org/"
@@ -90,7 +88,7 @@ def board_terms(content: Path) -> dict[str, dict[str, str]]:
         return {}
     return {
         vocabulary: {str(k): str(v) for k, v in board[key].items()}
-        for key, vocabulary in BOARD_TERMS.items() if isinstance(board.get(key), dict)
+        for key, vocabulary in schema.vocabulary_extensions().items() if isinstance(board.get(key), dict)
     }
 
 

@@ -536,13 +536,12 @@ def build_model(board: CheckedBoard) -> BoardModel:
             outputs=[Output(o["label"], o["quantity"], schema.normalize_unit(o["unit"])) for o in d.get("outputs", [])],
             beneficiaries=d.get("beneficiaries", {}), photos=d.get("photos", []), summary=d.get("summary", ""),
         )
-    categories = schema.vocabulary("category").extended(settings.get("categories", {}))
-    funding_sources = schema.vocabulary("funding_source").extended(settings.get("funding_sources", {}))
+    extended = {name: schema.vocabulary(name).extended(settings.get(key, {})) for key, name in schema.vocabulary_extensions().items()}
     return BoardModel(
         title=settings.get("title", ""), language=settings.get("language", "zh"), as_of=board.as_of,
         base_url=settings.get("base_url"), region=settings.get("region", ""), priorities=priorities,
         communities=communities, suggestions=suggestions, meetings=meetings, projects=projects,
-        categories=categories, funding_sources=funding_sources, editor=settings.get("editor"),
+        categories=extended["category"], funding_sources=extended["funding_source"], editor=settings.get("editor"),
     )
 
 

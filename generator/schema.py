@@ -8,7 +8,6 @@ from __future__ import annotations
 import difflib
 import functools
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -80,6 +79,7 @@ class FieldSpec:
     max_length: int | None = None
     default: Any = None
     required_when: dict[str, list[str]] | None = None
+    extends: str | None = None  # a board.yaml `labels` field whose terms join this vocabulary
     items: "FieldSpec | None" = None
     fields: dict[str, "FieldSpec"] = field(default_factory=dict)
 
@@ -110,6 +110,7 @@ def _field(name: str, raw: dict) -> FieldSpec:
         max_length=raw.get("max_length"),
         default=raw.get("default"),
         required_when=raw.get("required_when"),
+        extends=raw.get("extends"),
     )
     if "items" in raw:
         spec.items = _field(name, raw["items"])
@@ -152,6 +153,12 @@ def references(kind: str) -> tuple[Reference, ...]:
     for name, spec in record_schema(kind).fields.items():
         walk(spec, (name,))
     return tuple(found)
+
+
+@functools.cache
+def vocabulary_extensions() -> dict[str, str]:
+    """board.yaml key -> the vocabulary its terms extend (`extends:` in schemas/board.yaml)."""
+    return {name: spec.extends for name, spec in record_schema("board").fields.items() if spec.extends}
 
 
 @functools.cache

@@ -707,7 +707,7 @@ def read_settings(board: Document | None, problems: Problems, language: str) -> 
     if record is not None:
         check_privacy([record], problems)  # its title and labels are on every page
     data = record.data if record else {}
-    for vocabulary_name, key in (("category", "categories"), ("funding_source", "funding_sources")):
+    for key, vocabulary_name in schemas.vocabulary_extensions().items():
         if data.get(key):
             vocabularies[vocabulary_name] = schemas.vocabulary(vocabulary_name).extended(data[key])
     today = build_date()
