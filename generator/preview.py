@@ -60,8 +60,6 @@ def serve(
     `load_config(site_dir=...)` returns a validated MkDocsConfig, or raises an exception with a
     `problems` attribute (siteconfig.ConfigError) that is shown like content errors.
     """
-    from urllib.parse import urlsplit
-
     from mkdocs.commands.build import build
     from mkdocs.livereload import LiveReloadServer, _serve_url
 
@@ -69,14 +67,14 @@ def serve(
     host, _, port = dev_addr.rpartition(":")
     mount_path = "/"
 
-    def builder(config=None) -> None:
+    def builder() -> None:
         # Never raise: MkDocs' server would keep every request waiting for a good build.
         try:
-            _build(build)
+            _build()
         except Exception as error:  # noqa: BLE001 - a bug; still answer, and say so
             _show_errors(site_dir, f"{type(error).__name__}: {error}", language or "zh")
 
-    def _build(build) -> None:
+    def _build() -> None:
         result = pipeline.check(content, language)
         if not result.ok:
             _show_errors(site_dir, pipeline.report(result), result.language)

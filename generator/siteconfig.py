@@ -73,9 +73,9 @@ def _read_board_settings(path: Path, config, problems: Problems) -> dict:
         with path.open("rb") as stream:
             settings = yaml_load(stream, loader=get_yaml_loader(config=config))
     except ConfigurationError as error:
-        mark = getattr(error.__cause__ or error.__context__, "problem_mark", None)
+        cause = error.__cause__ or error.__context__  # MkDocs wraps PyYAML's error
+        mark = getattr(cause, "problem_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        cause = error.__cause__ or error.__context__
         detail = getattr(cause, "problem", None) or str(error)
         problems.error(Location(path, line, column), "site-config-syntax", detail=detail)
         raise ConfigError(problems) from None
