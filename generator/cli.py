@@ -147,7 +147,7 @@ def _run_build(args: argparse.Namespace) -> int:
         return 1
     finally:
         config.plugins.on_shutdown()
-    pages = len(plugin.site.pages)
+    pages = plugin.site.page_count
     print(WORDS["built"][result.language].format(pages=pages, index=args.output / "index.html"))
     return 0
 
@@ -196,7 +196,7 @@ def _run_export(args: argparse.Namespace) -> int:
         return 1
     site = pipeline.render(pipeline.model_of(result), args.content)
     pipeline.write_docs(site, args.folder)
-    print(WORDS["exported"][result.language].format(pages=len(site.pages), folder=args.folder))
+    print(WORDS["exported"][result.language].format(pages=site.page_count, folder=args.folder))
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from dataclasses import dataclass
@@ -17,7 +18,9 @@ from .problems import Problems
 from .tables import prepare as prepare_key_check
 
 if TYPE_CHECKING:
-    from .render import Site
+    from collections.abc import Callable
+
+    from .render import Page, Site
 from .validate import KeyTables, Settings, check_records, check_references, key_tables, read_settings, validate_content
 
 
@@ -115,13 +118,25 @@ def render(board: BoardModel, content_dir: Path) -> Site:
     return site
 
 
+def write_communities(site: Site, frame: Callable[[Page], str], folder: Path) -> None:
+    """Every community's pages, each put in its `frame` (the theme's HTML around it), and its
+    photo copies, written below `folder`."""
+    from .publish import write_files
+
+    for community in site.communities:
+        pages = ((page.path, frame(page)) for page in site.community_pages(community))
+        assets = ((asset.path, asset.content) for asset in site.community_assets(community))
+        write_files(folder, itertools.chain(pages, assets))
+
+
 def write_docs(site: Site, folder: Path) -> None:
     """The pages as a plain docs folder (Markdown files holding HTML), for any other engine."""
-    for page in site.pages:
+    for page in site.all_pages():
         target = folder / page.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.markdown(), encoding="utf-8")
-    for asset in site.assets:
+    assets = [asset for community in site.communities for asset in site.community_assets(community)]
+    for asset in [*site.assets, *assets]:
         target = folder / asset.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(asset.content)

@@ -13,17 +13,17 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from . import packaged, pipeline, theme
 from .opendata import OpenDataError
 from .publish import StagedOutput
 from .render import Site, theme_safe, theme_words, word
+from .shells import Shells, add_to_sitemap
 
 
 log = logging.getLogger("mkdocs.plugins.ailin")
-NAV_PAGES = ("", "data/")  # the board and its open data; records are reached from pages
 THEME_OVERRIDES = packaged("site_overrides")  # layouts, CSS and the 404 page of every board
 PAGES = packaged("pages")  # hand-written pages every board publishes (about, definitions)
 
@@ -40,6 +40,7 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         self.command = "build"
         self.preloaded: pipeline.CheckResult | None = None  # set by `ailin build` to skip a second check
         self.site: Site | None = None
+        self.nav = None
         self.pages: dict[str, str] = {}
         self.staged: StagedOutput | None = None
         self.warnings = CountHandler()
@@ -86,13 +87,21 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         for page in sorted(PAGES.glob("*.md")):  # a board's own page of the same name wins
             if files.get_file_from_path(page.name) is None:
                 files.append(File(page.name, str(PAGES), config.site_dir, config.use_directory_urls))
-        for page in self.site.pages:
-            # Records stay out of the navigation, so a page's bytes do not grow with the board.
-            inclusion = InclusionLevel.INCLUDED if page.path in NAV_PAGES else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion))
+        for page in self.site.pages:  # the board's index and data page; communities come in on_env
+            files.append(File.generated(config, page.src_uri, content=page.markdown()))
         for asset in self.site.assets:
             files.append(File.generated(config, asset.path, content=asset.content))
         return files
+
+    def on_nav(self, nav, *, config, files):
+        self.nav = nav
+
+    def on_env(self, env, *, config, files):
+        # Every community's pages, written in their theme frame (shells.py) now that MkDocs
+        # has cleaned the output folder and knows its own pages.
+        shells = Shells(config, env, files, self.nav)
+        pipeline.write_communities(self.site, shells.fill, Path(config.site_dir))
+        return env
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         # Generated pages are ready HTML: give Markdown nothing to do, then hand the HTML over.
@@ -105,6 +114,8 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         return theme.valid_html(output)
 
     def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
+        if template_name == "sitemap.xml":  # MkDocs lists the pages it built; add the communities'
+            return add_to_sitemap(output_content, config.site_url, self.site.community_paths())
         return theme.valid_html(output_content)  # 404.html
 
     def on_serve(self, server, *, config, builder):

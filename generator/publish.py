@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -61,3 +62,19 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def write_files(folder: Path, files: Iterable[tuple[str, str | bytes]]) -> int:
+    """Write (site path, content) pairs below `folder`; a page path ("c/x/") gets its index.html."""
+    made: set[Path] = set()
+    count = 0
+    for path, content in files:
+        target = folder / (path + "index.html" if path == "" or path.endswith("/") else path)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        target.write_bytes(content)
+        count += 1
+    return count

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import jinja2
 import markdown as markdown_lib
@@ -54,10 +54,20 @@ class Page:
     def src_uri(self) -> str:
         return f"{self.path}index.md"
 
-    def markdown(self) -> str:
+    @property
+    def meta_title(self) -> str:
+        return theme_safe(self.title)
+
+    @property
+    def meta_description(self) -> str:
+        return theme_safe(self.description)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The page's settings for the theme, as MkDocs reads them from front matter."""
         meta: dict[str, Any] = {
-            "title": theme_safe(self.title),
-            "description": theme_safe(self.description),
+            "title": self.meta_title,
+            "description": self.meta_description,
             "hide": ["navigation", "toc"] if self.path else ["toc"],
             "generator": "ailin",
         }
@@ -67,7 +77,10 @@ class Page:
             meta["template"] = self.template
         if self.feed:
             meta["feed"] = self.feed
-        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+        return meta
+
+    def markdown(self) -> str:
+        front = yaml.safe_dump(self.meta, allow_unicode=True, sort_keys=False, width=1000)
         return f"---\n{front}---\n\n{self.body}\n"
 
 
@@ -98,9 +111,45 @@ class Asset:
 
 @dataclass
 class Site:
-    pages: list[Page] = field(default_factory=list)
+    """The board's pages and files. Each community's pages and photo copies are rendered on
+    demand (`community_pages`, `community_assets`): a build writes them as it goes, shares the
+    communities among processes, or takes a community from its cache unrendered."""
+
+    renderer: Renderer
+    content_root: Path
+    pages: list[Page] = field(default_factory=list)  # the board's own: its index and data page
     assets: list[Asset] = field(default_factory=list)
     search: list[SearchDoc] = field(default_factory=list)
+
+    @property
+    def communities(self) -> list[str]:
+        return list(self.renderer.board.communities)
+
+    def community_pages(self, community: str) -> Iterator[Page]:
+        return self.renderer.community_pages(self.renderer.board.communities[community])
+
+    def community_assets(self, community: str) -> list[Asset]:
+        return photo_copies(self.renderer.board, self.content_root, community)
+
+    def community_paths(self) -> list[str]:
+        """The path of every community's page, in the order the site has always listed them
+        (sitemap.xml): each community's own three, then suggestions, meetings, projects."""
+        board = self.renderer.board
+        paths = []
+        for c in board.communities.values():
+            paths += [c.url, c.file_url("embed/"), c.file_url("poster/")]
+        for records in (board.suggestions, board.meetings, board.projects):
+            paths += [record.url for record in records.values()]
+        return paths
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages) + len(self.community_paths())
+
+    def all_pages(self) -> Iterator[Page]:
+        yield from self.pages
+        for community in self.communities:
+            yield from self.community_pages(community)
 
 
 @functools.cache
@@ -394,21 +443,18 @@ class Renderer:
                 chip=f"ab-project-{p.status}", snippet=snippet(outputs or plain(p.summary))))
         return docs
 
-    def render_all(self) -> Site:
-        site = Site()
-        site.pages.append(self.render_index())
-        for community in self.board.communities.values():
-            site.pages.append(self.render_community(community))
-            site.pages.append(self.render_community(community, embed=True))
-            site.pages.append(self.render_poster(community))
-        for s in self.board.suggestions.values():
-            site.pages.append(self.render_suggestion(s))
-        for m in self.board.meetings.values():
-            site.pages.append(self.render_meeting(m))
-        for p in self.board.projects.values():
-            site.pages.append(self.render_project(p))
-        site.search = self.search_docs()
-        return site
+    def community_pages(self, community: Community) -> Iterator[Page]:
+        """The community's page, its embed and poster versions, and a page per record."""
+        board = self.board
+        yield self.render_community(community)
+        yield self.render_community(community, embed=True)
+        yield self.render_poster(community)
+        for s in board.suggestions_of(community.id):
+            yield self.render_suggestion(s)
+        for m in board.meetings_of(community.id):
+            yield self.render_meeting(m)
+        for p in board.projects_of(community.id):
+            yield self.render_project(p)
 
 
 def embed_snippet(url: str | None, title: str) -> str | None:
@@ -427,12 +473,12 @@ def next_deliberation_day(community: Community, after: dt.date) -> dt.date | Non
     return deliberation_dates(community.deliberation_day, after + dt.timedelta(days=1), 1)[0]
 
 
-def photo_copies(board: BoardModel, content_root: Path) -> list[Asset]:
-    """Resized JPEG copies of every project photo: phones never download the camera original."""
+def photo_copies(board: BoardModel, content_root: Path, community: str) -> list[Asset]:
+    """Resized JPEG copies of a community's project photos: phones never download the camera original."""
     from PIL import Image, ImageOps
 
     assets = []
-    for project in board.projects.values():
+    for project in board.projects_of(community):
         for photo in project.photos:
             source = content_root / "communities" / project.community / "media" / photo["file"]
             with Image.open(source) as image:
@@ -452,10 +498,10 @@ def photo_path(project: Project, file: str, width: int) -> str:
 
 
 def render_site(board: BoardModel, content_root: Path, package: dict | None = None, rows: dict[str, int] | None = None) -> Site:
-    """Every page; with the open-data `package` descriptor, also the 数据下载 page."""
+    """The board's pages (each community's on demand); with the open-data `package`
+    descriptor, also the 数据下载 page."""
     renderer = Renderer(board)
-    site = renderer.render_all()
+    site = Site(renderer, content_root, pages=[renderer.render_index()], search=renderer.search_docs())
     if package is not None:
         site.pages.append(renderer.render_data(package, rows or {}))
-    site.assets.extend(photo_copies(board, content_root))
     return site

@@ -1,0 +1,147 @@
+"""Material's page around our HTML: rendered by MkDocs once per kind of page, then filled.
+
+MkDocs spends about 1.5 ms on a page (a Markdown instance, Material's templates, every plugin's
+pass over the HTML), which on a district board of 23,600 pages is most of the build. Yet two
+record pages of the same layout and depth differ, around their body, only in their title,
+description, address and feed link. So MkDocs renders one stand-in page per kind, with markers
+in those places (`Shells.shell`), and every record page is its shell with the markers replaced
+(`Shells.fill`): the same bytes MkDocs would write, at the cost of a few string replacements.
+
+Pages whose body links to another host take one more pass of the plugins' `on_post_page` (the
+privacy plugin rewrites such links), as MkDocs would give them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from html import escape
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
+
+if TYPE_CHECKING:
+    import jinja2
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+
+    from .render import Page
+
+# Markers: plain ASCII words that no filter of the theme changes. They are replaced in one pass,
+# so a title that happens to contain one is never replaced again.
+TITLE = "ailinshelltitle"
+DESCRIPTION = "ailinshelldescription"
+FEED = "ailinshellfeed.xml"
+SLOT = "ailinshellslot{}/"
+MARKERS = re.compile(r"(?P<feed>(?:\.\./)*ailinshellfeed\.xml)|(?P<path>(?:ailinshellslot\d+/)+)|ailinshell(?P<text>title|description)")
+BODY = "<h1 ailinshellbody>"  # "<h1" in it: Material adds no heading of its own
+# A tag that may load or link to another host: the privacy plugin rewrites these.
+EXTERNAL_REFERENCE = re.compile(r"<(?:a|link|image|script|img)\b[^>]*?(?:href|src)=['\"]?(?:https?:)?//", re.I)
+
+
+@dataclass(frozen=True)
+class ShellKind:
+    """What decides a record page's frame: its layout, the depth of its path, and whether it
+    has a feed link and a description (the theme leaves out the tags of a missing one)."""
+
+    layout: str | None
+    depth: int
+    feed: bool
+    description: bool
+
+    @classmethod
+    def of(cls, page: Page) -> ShellKind:
+        return cls(page.template, page.path.count("/"), page.feed is not None, bool(page.description))
+
+    @property
+    def stand_in_path(self) -> str:
+        return "".join(SLOT.format(level) for level in range(self.depth))
+
+
+class Shells:
+    """Renders record pages as MkDocs would, without MkDocs' per-page pass."""
+
+    def __init__(self, config: MkDocsConfig, env: jinja2.Environment, files: Files, nav: Navigation):
+        self.config, self.env, self.files, self.nav = config, env, files, nav
+        self._shells: dict[ShellKind, str] = {}
+
+    def fill(self, page: Page) -> str:
+        """The finished HTML of `page`."""
+        kind = ShellKind.of(page)
+        shell = self._shells.get(kind) or self._shells.setdefault(kind, self.shell(kind))
+        if "<h1" not in page.body:  # every template of ours has one; Material would add its own
+            raise ValueError(f"page {page.path} has no <h1>")
+        values = {"title": page.meta_title, "description": page.meta_description}
+
+        def value(marker: re.Match) -> str:
+            if marker["feed"]:
+                return get_relative_url(page.feed, page.path)
+            return page.path if marker["path"] else values[marker["text"]]
+
+        html = MARKERS.sub(value, shell)
+        head, _, tail = html.partition(BODY)
+        html = head + page.body + tail
+        if EXTERNAL_REFERENCE.search(page.body):
+            html = self._post_page(html, self._stand_in(page.path, page.meta))
+        return html
+
+    def shell(self, kind: ShellKind) -> str:
+        """One stand-in page of this kind, rendered as MkDocs' build renders a page."""
+        meta = {"title": TITLE, "description": DESCRIPTION if kind.description else "",
+                "hide": ["navigation", "toc"], "generator": "ailin", "search": {"exclude": True}}
+        if kind.layout:
+            meta["template"] = kind.layout
+        if kind.feed:
+            meta["feed"] = FEED
+        page = self._stand_in(kind.stand_in_path, meta)
+        page.markdown, page.content, page.toc = "", BODY, get_toc([])
+        config = self.config
+        config._current_page = page  # the theme's `url` filter makes links relative to it
+        try:
+            page.active = True
+            context = {**_context(self.nav, self.files, config, page)}
+            template = self.env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=self.nav)
+            return self._post_page(template.render(context), page)
+        finally:
+            config._current_page = None
+            page.active = False
+
+    def _stand_in(self, path: str, meta: dict) -> MkDocsPage:
+        file = File.generated(self.config, posixpath.join(path, "index.md"), content="",
+                              inclusion=InclusionLevel.NOT_IN_NAV)
+        page = MkDocsPage(None, file, self.config)
+        page.meta = meta  # its title, too: MkDocs takes a page's title from its meta
+        return page
+
+    def _post_page(self, html: str, page: MkDocsPage) -> str:
+        self.config._current_page = page
+        try:
+            return self.config.plugins.on_post_page(html, page=page, config=self.config)
+        finally:
+            self.config._current_page = None
+
+
+def _context(nav, files, config, page):
+    from mkdocs.commands.build import get_context  # the context MkDocs gives every page
+
+    return get_context(nav, files, config, page)
+
+
+def add_to_sitemap(sitemap: str, site_url: str | None, paths: list[str]) -> str:
+    """MkDocs' sitemap.xml with an entry for each of `paths`, right after the home page's and in
+    its form (MkDocs lists only the pages it built; without `site_url` it lists none)."""
+    if not site_url:
+        return sitemap
+    home = re.search(rf"\n[ \t]*<url>\s*<loc>{re.escape(escape(site_url))}</loc>.*?</url>", sitemap, re.S)
+    if home is None:
+        return sitemap
+    entry = home.group()
+    loc = f"<loc>{escape(site_url)}</loc>"
+    entries = "".join(entry.replace(loc, f"<loc>{escape(site_url + path)}</loc>") for path in paths)
+    return sitemap[:home.end()] + entries + sitemap[home.end():]
