@@ -20,6 +20,7 @@ from .tables import prepare as prepare_key_check
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from .cache import CommunityCache
     from .render import Page, Site
 from .validate import KeyTables, Settings, check_records, check_references, key_tables, read_settings, validate_content
 
@@ -118,15 +119,53 @@ def render(board: BoardModel, content_dir: Path) -> Site:
     return site
 
 
-def write_communities(site: Site, frame: Callable[[Page], str], folder: Path) -> None:
-    """Every community's pages, each put in its `frame` (the theme's HTML around it), and its
-    photo copies, written below `folder`."""
+def write_communities(site: Site, frame: Callable[[Page], str], folder: Path,
+                      cache: CommunityCache | None = None, fingerprints: dict[str, str] | None = None) -> int:
+    """Write every community's pages, each in its `frame` (the theme's HTML around it), and its
+    photo copies below `folder`; return how many communities were rendered.
+
+    With a `cache` and the communities' `fingerprints` (cache.py), a community whose files are
+    in the cache under the same fingerprint is linked from there instead, and a rendered one is
+    kept there for the next build. Large jobs are shared among worker processes by community.
+    """
+    stale = [c for c in site.communities if cache is None or not cache.is_fresh(c, fingerprints[c])]
+    stale.sort(key=site.community_size, reverse=True)  # the largest first: workers end together
+    _job.update(site=site, frame=frame, folder=folder, cache=cache, fingerprints=fingerprints)
+    try:
+        jobs = min(_cpus(), len(stale))
+        if jobs < 2 or sum(map(site.community_size, stale)) < PARALLEL_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+            for community in stale:
+                _render_community(community)
+        else:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for _ in pool.imap_unordered(_render_community, stale):
+                    pass
+    finally:
+        _job.clear()
+    if cache is not None:
+        for community in site.communities:
+            cache.link_into(community, folder)
+    return len(stale)
+
+
+PARALLEL_PAGES = 400  # below this many pages, starting worker processes costs more than it saves
+_job: dict = {}  # what forked workers inherit: set just before the pool starts
+
+
+def _render_community(community: str) -> None:
     from .publish import write_files
 
-    for community in site.communities:
-        pages = ((page.path, frame(page)) for page in site.community_pages(community))
-        assets = ((asset.path, asset.content) for asset in site.community_assets(community))
-        write_files(folder, itertools.chain(pages, assets))
+    site, frame, cache = _job["site"], _job["frame"], _job["cache"]
+    target = cache.new_folder(community) if cache is not None else _job["folder"]
+    pages = ((page.path, frame(page)) for page in site.community_pages(community))
+    assets = ((asset.path, asset.content) for asset in site.community_assets(community))
+    write_files(target, itertools.chain(pages, assets))
+    if cache is not None:
+        cache.keep(community, target, _job["fingerprints"][community])
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def write_docs(site: Site, folder: Path) -> None:

@@ -17,6 +17,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from . import packaged, pipeline, theme
+from .cache import CommunityCache, default_folder
+from .cache import fingerprints as community_fingerprints
 from .opendata import OpenDataError
 from .publish import StagedOutput
 from .render import Site, theme_safe, theme_words, word
@@ -30,6 +32,7 @@ PAGES = packaged("pages")  # hand-written pages every board publishes (about, de
 
 class AilinConfig(base.Config):
     content = c.Type(str, default="content")
+    cache = c.Type(bool, default=True)  # keep finished communities in .cache/ailin/ (cache.py)
     lang = c.Optional(c.Choice(("zh", "en")))
 
 
@@ -41,6 +44,8 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         self.preloaded: pipeline.CheckResult | None = None  # set by `ailin build` to skip a second check
         self.site: Site | None = None
         self.nav = None
+        self.checked = None  # the checked records, whose relations say what a community's pages show
+        self.rendered = 0  # communities rendered by the last build; the others came from the cache
         self.pages: dict[str, str] = {}
         self.staged: StagedOutput | None = None
         self.warnings = CountHandler()
@@ -56,6 +61,7 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         if not result.ok:
             raise PluginError("\n" + pipeline.report(result))
         board = pipeline.model_of(result)
+        self.checked = result.board
         try:
             self.site = pipeline.render(board, content)
         except OpenDataError as error:  # a bug or a schema change, never a volunteer's mistake
@@ -100,7 +106,12 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         # Every community's pages, written in their theme frame (shells.py) now that MkDocs
         # has cleaned the output folder and knows its own pages.
         shells = Shells(config, env, files, self.nav)
-        pipeline.write_communities(self.site, shells.fill, Path(config.site_dir))
+        content = Path(self.config.content)
+        cache = fingerprints = None
+        if self.config.cache:
+            cache = CommunityCache(default_folder(content))
+            fingerprints = community_fingerprints(content, self.checked, shells.digest())
+        self.rendered = pipeline.write_communities(self.site, shells.fill, Path(config.site_dir), cache, fingerprints)
         return env
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:

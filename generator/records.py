@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
@@ -84,3 +84,16 @@ class CheckedBoard:
     records: list[Record]
     as_of: dt.date
     content: Content
+
+
+def values_at(data: Any, path: tuple[str, ...], where: tuple = ()) -> Iterable[tuple[tuple, Any]]:
+    """(the value's path in the record, the value) for every value at a schema path; "*" is each item."""
+    if not path:
+        yield where, data
+        return
+    step, rest = path[0], path[1:]
+    if step == "*":
+        for index, item in enumerate(data if isinstance(data, list) else []):
+            yield from values_at(item, rest, where + (index,))
+    elif isinstance(data, dict) and step in data:
+        yield from values_at(data[step], rest, where + (step,))

@@ -142,6 +142,11 @@ class Site:
             paths += [record.url for record in records.values()]
         return paths
 
+    def community_size(self, community: str) -> int:
+        """How many pages the community has."""
+        board = self.renderer.board
+        return 3 + len(board.suggestions_of(community)) + len(board.meetings_of(community)) + len(board.projects_of(community))
+
     @property
     def page_count(self) -> int:
         return len(self.pages) + len(self.community_paths())

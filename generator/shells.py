@@ -24,6 +24,8 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
+from .cache import digest
+
 if TYPE_CHECKING:
     import jinja2
     from mkdocs.config.defaults import MkDocsConfig
@@ -73,7 +75,7 @@ class Shells:
     def fill(self, page: Page) -> str:
         """The finished HTML of `page`."""
         kind = ShellKind.of(page)
-        shell = self._shells.get(kind) or self._shells.setdefault(kind, self.shell(kind))
+        shell = self._get(kind)
         if "<h1" not in page.body:  # every template of ours has one; Material would add its own
             raise ValueError(f"page {page.path} has no <h1>")
         values = {"title": page.meta_title, "description": page.meta_description}
@@ -89,6 +91,17 @@ class Shells:
         if EXTERNAL_REFERENCE.search(page.body):
             html = self._post_page(html, self._stand_in(page.path, page.meta))
         return html
+
+    def digest(self, layouts: tuple[str | None, ...] = (None, "bare.html")) -> str:
+        """What every frame is made of: the theme, its overrides and the site's settings, as
+        seen in a shell of each layout (the other kinds differ from these only mechanically)."""
+        return digest(*(self._get(ShellKind(layout, 1, True, True)) for layout in layouts))
+
+    def _get(self, kind: ShellKind) -> str:
+        shell = self._shells.get(kind)
+        if shell is None:
+            shell = self._shells[kind] = self.shell(kind)
+        return shell
 
     def shell(self, kind: ShellKind) -> str:
         """One stand-in page of this kind, rendered as MkDocs' build renders a page."""

@@ -28,7 +28,7 @@ from . import schema as schemas
 from .load import display_path
 from .privacy import check_privacy
 from .problems import Location, Problems
-from .records import ISO_DATE, PHONE, RESOLUTION_REF, SLUG, URL, CheckedBoard, Content, Document, Path_, Record
+from .records import ISO_DATE, PHONE, RESOLUTION_REF, SLUG, URL, CheckedBoard, Content, Document, Path_, Record, values_at
 from .schema import FieldSpec, Vocabulary
 from .tables import Table, check_keys
 
@@ -560,7 +560,7 @@ def key_tables(records: list[Record], unreadable: set[str]) -> KeyTables:
                 tables.resolutions.add((rid, resolution.get("id")), record.at("resolutions", index, "id"))
         # every reference the schemas declare (`to:`), where it was written
         for reference in schemas.references(record.kind) if record.kind in schemas.REFERENCE_KINDS else ():
-            for where, target in _values_at(data, reference.path):
+            for where, target in values_at(data, reference.path):
                 if not target and reference.path[-1] != "*":  # an empty field names nothing; list items all count
                     continue
                 if reference.to == "compound":
@@ -572,19 +572,6 @@ def key_tables(records: list[Record], unreadable: set[str]) -> KeyTables:
                 else:
                     tables.references.refer((reference.to, target), record.at(*where))
     return tables
-
-
-def _values_at(data: Any, path: tuple[str, ...], where: tuple = ()) -> Iterable[tuple[tuple, Any]]:
-    """(the value's path in the record, the value) for every value at a schema path; "*" is each item."""
-    if not path:
-        yield where, data
-        return
-    step, rest = path[0], path[1:]
-    if step == "*":
-        for index, item in enumerate(data if isinstance(data, list) else []):
-            yield from _values_at(item, rest, where + (index,))
-    elif isinstance(data, dict) and step in data:
-        yield from _values_at(data[step], rest, where + (step,))
 
 
 def check_references(tables: KeyTables, problems: Problems) -> None:

@@ -54,7 +54,7 @@ def test_a_build_killed_midway_leaves_the_previous_site(tmp_path: Path) -> None:
     assert tree_digest(site) == before
     # the next build clears what the killed one left, and publishes
     assert ailin("build", "--content", str(content), "--output", str(site), cwd=tmp_path).wait() == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content", "site"]  # the build cache stays
 
 
 def test_a_swap_cut_between_its_two_renames_is_undone(tmp_path: Path) -> None:

@@ -147,7 +147,7 @@ def test_failed_check_writes_nothing_and_keeps_the_previous_site(board: Path, tm
     assert "communities/demo/suggestions/demo-002.yaml:1:1: error: 缺少必填字段 received" in out
     assert out.rstrip().endswith("网站未生成：上次生成的网站保持不变。")
     assert tree_digest(site) == before
-    assert sorted(p.name for p in site.parent.iterdir()) == ["content", "site"]  # no staging folder left
+    assert sorted(p.name for p in site.parent.iterdir()) == [".cache", "content", "site"]  # no staging folder left
 
 
 def test_a_build_leaves_no_temporary_folder(board: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
