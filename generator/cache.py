@@ -14,16 +14,17 @@ no second copy on disk; nothing ever writes into a cached file, only new files r
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
+import json
 import os
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import __version__, packaged
-from . import schema
+from . import __version__, packaged, schema
 from .records import CheckedBoard, values_at
 
 FOLDER = Path(".cache") / "ailin"
@@ -92,16 +93,14 @@ def community_links(board: CheckedBoard) -> dict[str, set[str]]:
     return links
 
 
-def fingerprints(content: Path, board: CheckedBoard, frame: str) -> dict[str, str]:
-    """Community -> the fingerprint of everything its pages show (see the module's docstring)."""
-    root = Path(content).resolve()
-    folders = {c: root / "communities" / c for c in sorted({r.community for r in board.records if r.community})}
-    own = {c: tree_digest(folder) for c, folder in folders.items()}
-    settings = (root / "board.yaml").read_bytes() if (root / "board.yaml").is_file() else b""
-    common = digest(generator_digest(), frame, settings, board.as_of.isoformat())
+def fingerprints(digests: dict[str, str], board: CheckedBoard, frame: str) -> dict[str, str]:
+    """Community -> the fingerprint of everything its pages show (see the module's docstring),
+    from `content_digests`."""
+    common = digest(generator_digest(), frame, digests[""], board.as_of.isoformat())
     links = community_links(board)
-    return {c: digest(common, c, own[c], *(f"{n}:{own[n]}" for n in sorted(links.get(c, ())) if n in own))
-            for c in folders}
+    communities = sorted({r.community for r in board.records if r.community})
+    return {c: digest(common, c, digests.get(c, ""), *(f"{n}:{digests.get(n, '')}" for n in sorted(links.get(c, ()))))
+            for c in communities}
 
 
 class CommunityCache:
@@ -158,3 +157,71 @@ def _link(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:  # another file system, or one without hard links
         shutil.copyfile(source, target)
+
+
+def content_digests(content: Path) -> dict[str, str]:
+    """Community -> the digest of its folder; "" -> the digest of the rest of the content."""
+    root = Path(content).resolve()
+    communities = root / "communities"
+    digests = {c.name: tree_digest(c) for c in sorted(communities.iterdir()) if c.is_dir()} if communities.is_dir() else {}
+    rest = hashlib.sha256()
+    for path in sorted(p for p in _files(root) if communities not in p.parents):
+        rest.update(digest(path.relative_to(root).as_posix(), path.read_bytes()).encode())
+    digests[""] = rest.hexdigest()
+    return digests
+
+
+def site_settings_digest(config) -> str:
+    """The board's own site settings: its mkdocs.yml, its pages and its theme overrides."""
+    parts = []
+    config_file = Path(config.config_file_path)
+    if config_file.is_file():
+        parts.append(config_file.read_bytes())
+    for folder in (config.docs_dir, config.theme.custom_dir):
+        if folder and Path(folder).is_dir():
+            parts.append(tree_digest(Path(folder)))
+    return digest(*parts)
+
+
+class LastBuild:
+    """What the last published build was made of, so that a build that would change nothing
+    (same content, settings, generator, options and day) is skipped."""
+
+    def __init__(self, folder: Path):
+        self.file = Path(folder) / "last-build.json"
+
+    @staticmethod
+    def key(digests: dict[str, str], settings: str, options: dict) -> str:
+        # The day counts: a board without `as_of` is current as of today, and so is the sitemap.
+        return digest(generator_digest(), settings, json.dumps(digests, sort_keys=True),
+                      json.dumps(options, sort_keys=True, default=str), dt.date.today().isoformat())
+
+    def unchanged(self, key: str, output: Path) -> dict | None:
+        """The saved build, when its key is `key` and its site is still in place untouched."""
+        try:
+            saved = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if saved.get("key") != key or saved.get("site") != _site_identity(output):
+            return None
+        return saved
+
+    def save(self, key: str, output: Path, **facts) -> None:
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        record = {"key": key, "site": _site_identity(output), **facts}
+        temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, self.file)
+
+    def forget(self) -> None:
+        self.file.unlink(missing_ok=True)
+
+
+def _site_identity(output: Path) -> list[int] | None:
+    """The published index.html's inode and modification time: a site replaced, removed or
+    edited since is built again."""
+    try:
+        stat = (Path(output) / "index.html").stat()
+    except OSError:
+        return None
+    return [stat.st_ino, stat.st_mtime_ns, stat.st_size]

@@ -10,7 +10,7 @@ import logging
 import sys
 from pathlib import Path
 
-from . import __version__, boardrepo, pipeline, scaffold, siteconfig
+from . import __version__, boardrepo, cache, pipeline, scaffold, siteconfig
 from .load import display_path
 from .records import SLUG, URL
 from .validate import build_date
@@ -27,6 +27,7 @@ WORDS = {
     "initialized": {"zh": "已在 {folder} 写入 {count} 个文件。下一步：cd {folder}，运行 ailin check，再运行 ailin serve 预览；README.md 里有完整步骤。", "en": "Wrote {count} files in {folder}. Next: cd {folder}, run ailin check, then ailin serve to preview; README.md has the steps."},
     "bad_base_url": {"zh": "{url} 不是网址。请写成 https://example.org/ailin/ 这样的完整地址。", "en": "{url} is not a web address. Write a full address such as https://example.org/ailin/."},
     "not_a_folder": {"zh": "{path} 是一个文件，不是文件夹。请换一个文件夹名。", "en": "{path} is a file, not a folder. Choose another folder name."},
+    "up_to_date": {"zh": "网站已是最新：内容和设置都没有改变，{pages} 个页面保持原样（{index}）。", "en": "The site is up to date: nothing changed in the content or settings; its {pages} pages stay as they were ({index})."},
     "serving": {"zh": "预览地址：http://{addr}/ （按 Ctrl+C 停止）。保存文件后页面会自动刷新。", "en": "Previewing at http://{addr}/ (Ctrl+C stops). Pages reload when you save a file."},
 }
 INTERNAL_ERROR = {
@@ -49,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     _site_options(build)
     build.add_argument("--output", type=Path, default=Path("site"), metavar="DIR", help="输出文件夹 · output folder (default: site)")
     build.add_argument("--strict", action="store_true", help="任何警告都视为失败 · fail on any warning")
+    build.add_argument("--no-cache", action="store_true", help="不用缓存，全部重新生成 · build every page afresh, without .cache/ailin/")
 
     serve = commands.add_parser("serve", help="本地预览，修改后自动刷新 · live preview")
     _content_options(serve)
@@ -131,6 +133,15 @@ def _run_build(args: argparse.Namespace) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort
 
+    last_build = key = digests = None
+    if not args.no_cache:
+        last_build, key, digests = _last_build(args)
+        saved = last_build.unchanged(key, args.output) if key else None
+        if saved is not None:
+            if saved.get("report"):
+                print(saved["report"])
+            print(WORDS["up_to_date"][saved["language"]].format(pages=saved["pages"], index=args.output / "index.html"))
+            return 0
     result = _checked(args)
     if result is None:
         return 1
@@ -138,7 +149,7 @@ def _run_build(args: argparse.Namespace) -> int:
     config, plugin = _mkdocs_config(args, result.language, site_dir=str(args.output.resolve()), strict=args.strict)
     if config is None:
         return 1
-    plugin.preloaded = result
+    plugin.preloaded, plugin.digests, plugin.config.cache = result, digests, not args.no_cache
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
@@ -148,8 +159,26 @@ def _run_build(args: argparse.Namespace) -> int:
     finally:
         config.plugins.on_shutdown()
     pages = plugin.site.page_count
+    if last_build is not None and key is not None:
+        report = pipeline.report(result) if result.problems.warnings else ""
+        last_build.save(key, args.output, pages=pages, language=result.language, report=report)
     print(WORDS["built"][result.language].format(pages=pages, index=args.output / "index.html"))
     return 0
+
+
+def _last_build(args: argparse.Namespace):
+    """The record of the last build, the key of this one and the content's digests (cache.py);
+    no key when the settings cannot be read (the build then says why)."""
+    last_build = cache.LastBuild(cache.default_folder(args.content))
+    if not args.content.is_dir():
+        return last_build, None, None
+    try:
+        config = siteconfig.load(args.config)
+    except siteconfig.ConfigError:
+        return last_build, None, None
+    digests = cache.content_digests(args.content)
+    options = {"strict": args.strict, "lang": args.lang, "output": str(args.output.resolve())}
+    return last_build, cache.LastBuild.key(digests, cache.site_settings_digest(config), options), digests
 
 
 def _run_serve(args: argparse.Namespace) -> int:

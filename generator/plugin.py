@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from . import packaged, pipeline, theme
-from .cache import CommunityCache, default_folder
+from .cache import CommunityCache, content_digests, default_folder
 from .cache import fingerprints as community_fingerprints
 from .opendata import OpenDataError
 from .publish import StagedOutput
@@ -42,6 +42,7 @@ class AilinPlugin(BasePlugin[AilinConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.preloaded: pipeline.CheckResult | None = None  # set by `ailin build` to skip a second check
+        self.digests: dict[str, str] | None = None  # set by `ailin build`, which read the content already
         self.site: Site | None = None
         self.nav = None
         self.checked = None  # the checked records, whose relations say what a community's pages show
@@ -110,7 +111,8 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         cache = fingerprints = None
         if self.config.cache:
             cache = CommunityCache(default_folder(content))
-            fingerprints = community_fingerprints(content, self.checked, shells.digest())
+            digests, self.digests = self.digests or content_digests(content), None
+            fingerprints = community_fingerprints(digests, self.checked, shells.digest())
         self.rendered = pipeline.write_communities(self.site, shells.fill, Path(config.site_dir), cache, fingerprints)
         return env
 

@@ -1,0 +1,124 @@
+"""A build that reuses the cache publishes exactly what a build from nothing publishes.
+
+Each edit below is made to a copy of the sample board; after it, `ailin build` (with its
+cache in .cache/ailin/) and `ailin build --no-cache` into another folder must write
+byte-identical sites, and the communities the edit cannot have touched must be the very
+files of the previous build (hard links from the cache keep their inode).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import CONFIG, REPO, tree_digest
+from ailin.cli import main
+
+
+def build(content: Path, output: Path, *extra: str) -> int:
+    return main(["build", "--content", str(content), "--output", str(output), "--config", CONFIG, *extra])
+
+
+def inodes(site: Path, community: str) -> dict[str, int]:
+    """The community's pages and photo copies (its feed, calendar and data file are made with
+    the board's, on every build)."""
+    folder = site / "c" / community
+    return {str(p.relative_to(site)): p.stat().st_ino for p in sorted([*folder.rglob("index.html"), *folder.rglob("media/*")])}
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def board(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    content = tmp_path / "board" / "content"
+    shutil.copytree(REPO / "content", content)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # the sitemap's date, the same in every build
+    return content
+
+
+def first_title(path: Path) -> str:
+    return next(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("title: "))
+
+
+EDITS = {
+    # (what the edit is, the communities it may change)
+    "a suggestion's title": ("jintu",),
+    "a meeting's place": ("jinbi",),
+    "a community's name": ("shiniuyan",),
+    "the board's title": ("jinbi", "jintu", "shiniuyan"),
+    "a suggestion removed": ("jinbi",),
+    "a link across communities": ("jinbi", "jintu"),  # both pages show the other's record
+}
+
+
+def edit(content: Path, what: str) -> None:
+    communities = content / "communities"
+    if what == "a suggestion's title":
+        path = sorted((communities / "jintu" / "suggestions").glob("*.yaml"))[0]
+        title = first_title(path)
+        replace_in(path, title, title + "（已更新）")
+    elif what == "a meeting's place":
+        path = sorted((communities / "jinbi" / "meetings").glob("*.yaml"))[0]
+        place = next(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("place: "))
+        replace_in(path, place, place + "二楼")
+    elif what == "a community's name":
+        path = communities / "shiniuyan" / "community.yaml"
+        name = next(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("name: "))
+        replace_in(path, name, name + "（新）")
+    elif what == "the board's title":
+        path = content / "board.yaml"
+        replace_in(path, first_title(path), first_title(path) + "·试行")
+    elif what == "a link across communities":
+        replace_in(communities / "jinbi" / "meetings" / "jb-m-2024-02.yaml", "agenda: [jb-2024-001]", "agenda: [jb-2024-001, jt-2024-001]")
+    elif what == "a suggestion removed":
+        (communities / "jinbi" / "suggestions" / "jb-2024-012.yaml").unlink()
+
+
+@pytest.mark.parametrize("what", EDITS)
+def test_a_cached_build_after_an_edit_equals_a_build_from_nothing(board: Path, tmp_path: Path, what: str) -> None:
+    site, fresh = tmp_path / "site", tmp_path / "fresh"
+    assert build(board, site) == 0
+    before = {c: inodes(site, c) for c in ("jinbi", "jintu", "shiniuyan")}
+    edit(board, what)
+    assert build(board, site) == 0
+    assert build(board, fresh, "--no-cache") == 0
+    assert tree_digest(site) == tree_digest(fresh)
+    for community, files in before.items():
+        kept = inodes(site, community) == files
+        assert kept == (community not in EDITS[what]), (community, "kept" if kept else "rendered again")
+
+
+def test_a_build_that_would_change_nothing_is_skipped(board: Path, tmp_path: Path, capsys) -> None:
+    site = tmp_path / "site"
+    assert build(board, site) == 0
+    index = (site / "index.html").stat()
+    capsys.readouterr()
+    assert build(board, site) == 0
+    assert "网站已是最新" in capsys.readouterr().out
+    assert (site / "index.html").stat().st_ino == index.st_ino  # not even the swap happened
+    os.utime(board / "board.yaml")  # touched, not changed: still nothing to do
+    assert build(board, site) == 0
+    assert "网站已是最新" in capsys.readouterr().out
+    (site / "index.html").write_text("edited by hand", encoding="utf-8")
+    assert build(board, site) == 0  # a site changed by hand is built again
+    assert "网站已生成" in capsys.readouterr().out
+    assert "edited by hand" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_cache_is_safe_to_delete(board: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert build(board, site) == 0
+    first = tree_digest(site)
+    shutil.rmtree(board.parent / ".cache")
+    edit(board, "a suggestion's title")
+    assert build(board, site) == 0
+    assert build(board, tmp_path / "fresh", "--no-cache") == 0
+    assert tree_digest(site) == tree_digest(tmp_path / "fresh") != first
