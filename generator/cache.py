@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import __version__, packaged, schema
+from .publish import link_tree
 from .records import CheckedBoard, values_at
 
 FOLDER = Path(".cache") / "ailin"
@@ -138,25 +139,7 @@ class CommunityCache:
 
     def link_into(self, community: str, site: Path) -> int:
         """Hard-link (or copy) the community's cached files into the site; the number of files."""
-        source = self._files_of(community)
-        count = 0
-        for root, dirs, files in os.walk(source):
-            relative = Path(root).relative_to(source)
-            target_dir = site / relative
-            target_dir.mkdir(parents=True, exist_ok=True)
-            for name in files:
-                if relative == Path(".") and name == FINGERPRINT:
-                    continue
-                _link(Path(root) / name, target_dir / name)
-                count += 1
-        return count
-
-
-def _link(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or one without hard links
-        shutil.copyfile(source, target)
+        return link_tree(self._files_of(community), site, skip=FINGERPRINT)
 
 
 def content_digests(content: Path) -> dict[str, str]:
@@ -212,9 +195,6 @@ class LastBuild:
         temporary = self.file.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
         os.replace(temporary, self.file)
-
-    def forget(self) -> None:
-        self.file.unlink(missing_ok=True)
 
 
 def _site_identity(output: Path) -> list[int] | None:

@@ -28,6 +28,11 @@ WORDS = {
     "bad_base_url": {"zh": "{url} 不是网址。请写成 https://example.org/ailin/ 这样的完整地址。", "en": "{url} is not a web address. Write a full address such as https://example.org/ailin/."},
     "not_a_folder": {"zh": "{path} 是一个文件，不是文件夹。请换一个文件夹名。", "en": "{path} is a file, not a folder. Choose another folder name."},
     "up_to_date": {"zh": "网站已是最新：内容和设置都没有改变，{pages} 个页面保持原样（{index}）。", "en": "The site is up to date: nothing changed in the content or settings; its {pages} pages stay as they were ({index})."},
+    "combined": {"zh": "已把 {shards} 个分片合并成网站（{files} 个文件）。用浏览器打开 {index} 即可查看。", "en": "Joined {shards} shards into one site ({files} files). Open {index} in a browser."},
+    "not_a_shard": {"zh": "{folder} 不是 ailin build --shard 的输出：里面没有 .ailin-shard.json。", "en": "{folder} is not the output of ailin build --shard: it has no .ailin-shard.json."},
+    "shards_differ": {"zh": "这些分片不是同一次生成的（内容、设置或 ailin 版本不同）。请用同一份内容重新生成全部分片。", "en": "These shards come from different builds (content, settings or ailin version differ). Build every shard again from the same content."},
+    "shards_missing": {"zh": "缺少或重复的分片：{shards}。每一份都要恰好给一次。", "en": "Shards missing or given twice: {shards}. Give each shard exactly once."},
+    "shards_conflict": {"zh": "两个分片里的 {path} 不一样，无法合并。请用同一份内容重新生成全部分片。", "en": "{path} differs between two shards and cannot be joined. Build every shard again from the same content."},
     "serving": {"zh": "预览地址：http://{addr}/ （按 Ctrl+C 停止）。保存文件后页面会自动刷新。", "en": "Previewing at http://{addr}/ (Ctrl+C stops). Pages reload when you save a file."},
 }
 INTERNAL_ERROR = {
@@ -51,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, default=Path("site"), metavar="DIR", help="输出文件夹 · output folder (default: site)")
     build.add_argument("--strict", action="store_true", help="任何警告都视为失败 · fail on any warning")
     build.add_argument("--no-cache", action="store_true", help="不用缓存，全部重新生成 · build every page afresh, without .cache/ailin/")
+    build.add_argument("--shard", type=_shard, metavar="I/N", help="只生成第 I 份（共 N 份）社区，之后用 ailin combine 合并 · build only shard I of N of the communities; join them with ailin combine")
+
+    combine = commands.add_parser("combine", help="把分片合并成一个网站 · join the shards of ailin build --shard into one site")
+    combine.add_argument("shards", type=Path, nargs="+", metavar="DIR", help="各分片的输出文件夹 · each shard's output folder")
+    combine.add_argument("--output", type=Path, default=Path("site"), metavar="DIR", help="输出文件夹 · output folder (default: site)")
+    combine.add_argument("--lang", choices=("zh", "en"), default="zh", help="信息语言 · message language")
 
     serve = commands.add_parser("serve", help="本地预览，修改后自动刷新 · live preview")
     _content_options(serve)
@@ -86,6 +97,13 @@ def _parser() -> argparse.ArgumentParser:
         if action == "export":
             sub.add_argument("--community", metavar="ID", help="只导出一个社区 · one community only")
     return parser
+
+
+def _shard(text: str) -> tuple[int, int]:
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise argparse.ArgumentTypeError(f"{text}: I/N, 1 ≤ I ≤ N")
+    return int(index), int(count)
 
 
 def _site_options(parser: argparse.ArgumentParser) -> None:
@@ -149,7 +167,7 @@ def _run_build(args: argparse.Namespace) -> int:
     config, plugin = _mkdocs_config(args, result.language, site_dir=str(args.output.resolve()), strict=args.strict)
     if config is None:
         return 1
-    plugin.preloaded, plugin.digests, plugin.config.cache = result, digests, not args.no_cache
+    plugin.preloaded, plugin.digests, plugin.config.cache, plugin.shard = result, digests, not args.no_cache, args.shard
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
@@ -158,7 +176,7 @@ def _run_build(args: argparse.Namespace) -> int:
         return 1
     finally:
         config.plugins.on_shutdown()
-    pages = plugin.site.page_count
+    pages = plugin.page_count
     if last_build is not None and key is not None:
         report = pipeline.report(result) if result.problems.warnings else ""
         last_build.save(key, args.output, pages=pages, language=result.language, report=report)
@@ -177,8 +195,19 @@ def _last_build(args: argparse.Namespace):
     except siteconfig.ConfigError:
         return last_build, None, None
     digests = cache.content_digests(args.content)
-    options = {"strict": args.strict, "lang": args.lang, "output": str(args.output.resolve())}
+    options = {"strict": args.strict, "lang": args.lang, "output": str(args.output.resolve()), "shard": args.shard}
     return last_build, cache.LastBuild.key(digests, cache.site_settings_digest(config), options), digests
+
+
+def _run_combine(args: argparse.Namespace) -> int:
+    from .publish import CombineError, combine
+
+    try:
+        files = combine(args.shards, args.output)
+    except CombineError as error:
+        raise UsageError(WORDS[error.key][args.lang].format(**error.fields)) from None
+    print(WORDS["combined"][args.lang].format(shards=len(args.shards), files=files, index=args.output / "index.html"))
+    return 0
 
 
 def _run_serve(args: argparse.Namespace) -> int:
@@ -260,7 +289,7 @@ class UsageError(Exception):
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {"check": _run_check, "build": _run_build, "serve": _run_serve, "new": _run_new, "init": _run_init,
-                "export": _run_export, "sheet": _run_sheet}
+                "export": _run_export, "sheet": _run_sheet, "combine": _run_combine}
     try:
         return handlers[args.command](args)
     except UsageError as error:

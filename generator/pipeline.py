@@ -120,15 +120,18 @@ def render(board: BoardModel, content_dir: Path) -> Site:
 
 
 def write_communities(site: Site, frame: Callable[[Page], str], folder: Path,
-                      cache: CommunityCache | None = None, fingerprints: dict[str, str] | None = None) -> int:
+                      cache: CommunityCache | None = None, fingerprints: dict[str, str] | None = None,
+                      communities: list[str] | None = None) -> int:
     """Write every community's pages, each in its `frame` (the theme's HTML around it), and its
     photo copies below `folder`; return how many communities were rendered.
 
     With a `cache` and the communities' `fingerprints` (cache.py), a community whose files are
     in the cache under the same fingerprint is linked from there instead, and a rendered one is
     kept there for the next build. Large jobs are shared among worker processes by community.
+    `communities` limits the writing to those (a shard of the board, `shard_of`).
     """
-    stale = [c for c in site.communities if cache is None or not cache.is_fresh(c, fingerprints[c])]
+    communities = site.communities if communities is None else communities
+    stale = [c for c in communities if cache is None or not cache.is_fresh(c, fingerprints[c])]
     stale.sort(key=site.community_size, reverse=True)  # the largest first: workers end together
     _job.update(site=site, frame=frame, folder=folder, cache=cache, fingerprints=fingerprints)
     try:
@@ -143,9 +146,22 @@ def write_communities(site: Site, frame: Callable[[Page], str], folder: Path,
     finally:
         _job.clear()
     if cache is not None:
-        for community in site.communities:
+        for community in communities:
             cache.link_into(community, folder)
     return len(stale)
+
+
+def shard_of(site: Site, index: int, count: int) -> list[str]:
+    """The communities of shard `index` (1-based) of `count`: the largest first, each to the
+    shard with the fewest pages so far, so that the shards take about the same time. The same
+    content always gives the same shards."""
+    totals = [0] * count
+    shards: list[list[str]] = [[] for _ in range(count)]
+    for community in sorted(site.communities, key=lambda c: (-site.community_size(c), c)):
+        lightest = totals.index(min(totals))
+        shards[lightest].append(community)
+        totals[lightest] += site.community_size(community)
+    return sorted(shards[index - 1])
 
 
 PARALLEL_PAGES = 400  # below this many pages, starting worker processes costs more than it saves

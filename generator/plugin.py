@@ -6,6 +6,7 @@ pipeline knows nothing of MkDocs; this module only translates between the two.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -17,10 +18,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from . import packaged, pipeline, theme
-from .cache import CommunityCache, content_digests, default_folder
+from .cache import CommunityCache, content_digests, default_folder, digest, generator_digest
 from .cache import fingerprints as community_fingerprints
 from .opendata import OpenDataError
-from .publish import StagedOutput
+from .publish import StagedOutput, write_shard_manifest
 from .render import Site, theme_safe, theme_words, word
 from .shells import Shells, add_to_sitemap
 
@@ -47,6 +48,8 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         self.nav = None
         self.checked = None  # the checked records, whose relations say what a community's pages show
         self.rendered = 0  # communities rendered by the last build; the others came from the cache
+        self.shard: tuple[int, int] | None = None  # (i, n): write only shard i of n (`ailin build --shard`)
+        self.page_count = 0  # the pages the last build wrote
         self.pages: dict[str, str] = {}
         self.staged: StagedOutput | None = None
         self.warnings = CountHandler()
@@ -108,12 +111,16 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         # has cleaned the output folder and knows its own pages.
         shells = Shells(config, env, files, self.nav)
         content = Path(self.config.content)
-        cache = fingerprints = None
-        if self.config.cache:
-            cache = CommunityCache(default_folder(content))
-            digests, self.digests = self.digests or content_digests(content), None
-            fingerprints = community_fingerprints(digests, self.checked, shells.digest())
-        self.rendered = pipeline.write_communities(self.site, shells.fill, Path(config.site_dir), cache, fingerprints)
+        digests, self.digests = self.digests or content_digests(content), None
+        cache = CommunityCache(default_folder(content)) if self.config.cache else None
+        fingerprints = community_fingerprints(digests, self.checked, shells.digest()) if cache else None
+        communities = pipeline.shard_of(self.site, *self.shard) if self.shard else self.site.communities
+        self.page_count = len(self.site.pages) + sum(map(self.site.community_size, communities))
+        site_dir = Path(config.site_dir)
+        self.rendered = pipeline.write_communities(self.site, shells.fill, site_dir, cache, fingerprints, communities)
+        if self.shard:  # what `ailin combine` checks: the shards of one build, each once
+            build = digest(generator_digest(), shells.digest(), json.dumps(digests, sort_keys=True))
+            write_shard_manifest(site_dir, *self.shard, build=build, communities=communities)
         return env
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:

@@ -8,6 +8,8 @@ killed are removed by the next build.
 
 from __future__ import annotations
 
+import filecmp
+import json
 import os
 import shutil
 import tempfile
@@ -77,4 +79,76 @@ def write_files(folder: Path, files: Iterable[tuple[str, str | bytes]]) -> int:
             content = content.encode("utf-8")
         target.write_bytes(content)
         count += 1
+    return count
+
+
+SHARD_MANIFEST = ".ailin-shard.json"  # in a shard's output: which shard of which build it is
+
+
+def write_shard_manifest(folder: Path, index: int, count: int, build: str, communities: list[str]) -> None:
+    record = {"shard": index, "of": count, "build": build, "communities": communities}
+    (folder / SHARD_MANIFEST).write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+class CombineError(Exception):
+    """The shards cannot make one site: `key` names the reason in the word catalogue."""
+
+    def __init__(self, key: str, **fields: object) -> None:
+        super().__init__(key)
+        self.key, self.fields = key, fields
+
+
+def combine(shards: list[Path], output: Path) -> int:
+    """One site from the outputs of `ailin build --shard i/n`, i = 1..n, published atomically:
+    each shard holds the whole board's own pages and files and its share of the communities;
+    a file in two shards must be the same bytes. Returns the number of files."""
+    manifests = []
+    for shard in shards:
+        try:
+            manifests.append(json.loads((shard / SHARD_MANIFEST).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            raise CombineError("not_a_shard", folder=shard) from None
+    count = manifests[0]["of"]
+    if any(m["build"] != manifests[0]["build"] or m["of"] != count for m in manifests):
+        raise CombineError("shards_differ")
+    present = sorted(m["shard"] for m in manifests)
+    if present != list(range(1, count + 1)):
+        missing = sorted(set(range(1, count + 1)) - set(present)) or sorted({i for i in present if present.count(i) > 1})
+        raise CombineError("shards_missing", shards=", ".join(f"{i}/{count}" for i in missing))
+    staged = StagedOutput(output)
+    try:
+        files = 0
+        for shard in shards:
+            try:
+                files += link_tree(shard, staged.staging, skip=SHARD_MANIFEST)
+            except FileExistsError as error:
+                raise CombineError("shards_conflict", path=error.args[0]) from None
+        staged.commit()
+    except BaseException:
+        staged.discard()
+        raise
+    return files
+
+
+def link_tree(source: Path, target: Path, skip: str | None = None) -> int:
+    """Hard-link every file below `source` into `target` (copied across file systems); a file
+    already there is left when it is the same bytes, and raises FileExistsError when not.
+    `skip` is a file name at the top of `source` to leave out. Returns the files linked."""
+    count = 0
+    for root, _, names in os.walk(source):
+        relative = Path(root).relative_to(source)
+        (target / relative).mkdir(parents=True, exist_ok=True)
+        for name in names:
+            if name == skip and relative == Path("."):
+                continue
+            origin, destination = Path(root) / name, target / relative / name
+            try:
+                os.link(origin, destination)
+            except FileExistsError:
+                if not filecmp.cmp(origin, destination, shallow=False):
+                    raise FileExistsError((relative / name).as_posix()) from None
+                continue
+            except OSError:  # another file system, or one without hard links
+                shutil.copyfile(origin, destination)
+            count += 1
     return count

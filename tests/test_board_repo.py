@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import pytest
 import yaml
 
 from cases import apply_case, case_id, load_cases
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, tree_digest
 from ailin import boardrepo, schema
 from ailin.cli import main
 
@@ -104,7 +105,34 @@ def test_pull_request_workflow_annotates_and_builds(repo: Path) -> None:
     workflow = yaml.safe_load((repo / ".github/workflows/check.yml").read_text(encoding="utf-8"))
     assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as true
     assert workflow_commands(repo, "check.yml", "check")[-2:] == ["ailin check --format github", "ailin build"]
-    assert workflow_commands(repo, "publish.yml", "build")[-1] == "ailin build --strict"
+    assert workflow_commands(repo, "publish.yml", "build")[-1].startswith("ailin build --strict --shard ")
+
+
+def test_publish_workflow_shards_join_into_the_site_one_build_makes(repo: Path, tmp_path: Path) -> None:
+    """The publish workflow's own commands, run as its matrix would with AILIN_SHARDS=2."""
+    settings = repo / "content/board.yaml"  # publishable: --strict needs base_url
+    settings.write_text(settings.read_text(encoding="utf-8") + "base_url: https://board.example.org/x/\n", encoding="utf-8")
+    (repo / "content/communities/example").rename(repo / "content/communities/second")
+    shutil.copytree(repo / "content/communities/second", repo / "content/communities/example")
+    for path in (repo / "content/communities/second").rglob("*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("example", "second"), encoding="utf-8")
+    for path in list((repo / "content/communities/second").rglob("example*")):
+        path.rename(path.with_name(path.name.replace("example", "second")))
+    env = {**os.environ, "SHARDS": "2", "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+
+    def run(command: str, **matrix: int) -> None:
+        for name, value in matrix.items():
+            command = command.replace("${{ matrix.%s }}" % name, str(value))
+        result = subprocess.run(["bash", "-c", command], cwd=repo, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, command + result.stdout + result.stderr
+
+    for shard in (1, 2):
+        run(workflow_commands(repo, "publish.yml", "build")[-1] + f" && mkdir -p shards && mv shard shards/shard-{shard}", shard=shard)
+    run(workflow_commands(repo, "publish.yml", "combine")[-1])
+    assert main(["build", "--content", str(repo / "content"), "--output", str(tmp_path / "whole"), "--no-cache"]) == 0
+    assert tree_digest(repo / "site") == tree_digest(tmp_path / "whole")
+    shards = [json.loads((repo / f"shards/shard-{i}/.ailin-shard.json").read_text(encoding="utf-8")) for i in (1, 2)]
+    assert sorted(c for s in shards for c in s["communities"]) == ["example", "second"]
 
 
 def test_a_new_board_without_base_url_builds_but_does_not_publish(repo: Path, capsys) -> None:

@@ -122,3 +122,19 @@ def test_the_cache_is_safe_to_delete(board: Path, tmp_path: Path) -> None:
     assert build(board, site) == 0
     assert build(board, tmp_path / "fresh", "--no-cache") == 0
     assert tree_digest(site) == tree_digest(tmp_path / "fresh") != first
+
+
+def test_combine_refuses_shards_that_do_not_make_one_site(board: Path, tmp_path: Path, capsys) -> None:
+    for shard in (1, 2):
+        assert build(board, tmp_path / f"s{shard}", "--shard", f"{shard}/3") == 0
+    capsys.readouterr()
+    assert main(["combine", str(tmp_path / "s1"), str(tmp_path / "s2"), "--output", str(tmp_path / "site")]) == 2
+    assert "缺少或重复的分片：3/3" in capsys.readouterr().err
+    edit(board, "a suggestion's title")  # the third shard is built from other content
+    assert build(board, tmp_path / "s3", "--shard", "3/3") == 0
+    capsys.readouterr()
+    assert main(["combine", *(str(tmp_path / f"s{i}") for i in (1, 2, 3)), "--output", str(tmp_path / "site")]) == 2
+    assert "这些分片不是同一次生成的" in capsys.readouterr().err
+    assert main(["combine", str(board), "--output", str(tmp_path / "site")]) == 2
+    assert "不是 ailin build --shard 的输出" in capsys.readouterr().err
+    assert not (tmp_path / "site").exists()  # nothing half-joined is left
