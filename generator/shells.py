@@ -74,10 +74,10 @@ class Shells:
 
     def fill(self, page: Page) -> str:
         """The finished HTML of `page`."""
+        if "<h1" not in page.body:  # every template of ours has one; Material would add its own
+            return self.render(page)
         kind = ShellKind.of(page)
         shell = self._get(kind)
-        if "<h1" not in page.body:  # every template of ours has one; Material would add its own
-            raise ValueError(f"page {page.path} has no <h1>")
         values = {"title": page.meta_title, "description": page.meta_description}
 
         def value(marker: re.Match) -> str:
@@ -103,21 +103,30 @@ class Shells:
             shell = self._shells[kind] = self.shell(kind)
         return shell
 
+    def render(self, page: Page) -> str:
+        """`page` rendered the way MkDocs' build renders a page: what `fill` must equal (the
+        tests compare them), and the way for a page that no shell fits."""
+        return self._render(page.path, page.meta, page.body)
+
     def shell(self, kind: ShellKind) -> str:
-        """One stand-in page of this kind, rendered as MkDocs' build renders a page."""
+        """One stand-in page of this kind, with markers where its own words go."""
         meta = {"title": TITLE, "description": DESCRIPTION if kind.description else "",
                 "hide": ["navigation", "toc"], "generator": "ailin", "search": {"exclude": True}}
         if kind.layout:
             meta["template"] = kind.layout
         if kind.feed:
             meta["feed"] = FEED
-        page = self._stand_in(kind.stand_in_path, meta)
-        page.markdown, page.content, page.toc = "", BODY, get_toc([])
+        return self._render(kind.stand_in_path, meta, BODY)
+
+    def _render(self, path: str, meta: dict, content: str) -> str:
+        """As mkdocs.commands.build._build_page does, for a page MkDocs never read."""
+        page = self._stand_in(path, meta)
+        page.markdown, page.content, page.toc = "", content, get_toc([])
         config = self.config
         config._current_page = page  # the theme's `url` filter makes links relative to it
         try:
             page.active = True
-            context = {**_context(self.nav, self.files, config, page)}
+            context = _context(self.nav, self.files, config, page)
             template = self.env.get_template(page.meta.get("template", "main.html"))
             context = config.plugins.on_page_context(context, page=page, config=config, nav=self.nav)
             return self._post_page(template.render(context), page)
