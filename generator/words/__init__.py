@@ -88,7 +88,7 @@ class Words:
 
     # -- words ------------------------------------------------------------------------------
 
-    def t(self, key: str, **fields: Any) -> str:
+    def t(self, key: str, /, **fields: Any) -> str:
         """The text of `key` with its {fields} filled in; without fields, the text as written
         (a template a script fills in, or a message the reference page lists)."""
         text = self._texts[key]
