@@ -74,8 +74,8 @@ class Words:
         self._colon = self._texts["punctuation.colon"]
 
     @classmethod
-    def of(cls, language: str) -> Words:
-        """The words of `language`; a language without a catalogue gets the default, Chinese."""
+    def of(cls, language: str | None) -> Words:
+        """The words of `language`; none given, or one without a catalogue, gets Chinese."""
         return _words(language if language in LANGUAGES else DEFAULT_LANGUAGE)
 
     @property
