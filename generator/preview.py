@@ -110,7 +110,7 @@ def serve(
         try:
             server.serve()
         except KeyboardInterrupt:
-            log.info("Shutting down...")
+            log.info(Words.of(language).t("preview.stopped"))
         finally:
             server.shutdown()
     finally:
