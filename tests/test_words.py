@@ -21,8 +21,8 @@ from ailin.words import LANGUAGES, Words, load_catalogue
 
 REPO = Path(__file__).resolve().parent.parent
 GENERATOR = REPO / "generator"
-# Chinese characters, CJK punctuation (、：。“”…) and full-width forms (（），)
-CJK = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+# Chinese characters, CJK punctuation (、。「」), full-width forms (（），：) and curly quotes (“”)
+CJK = re.compile("[\u2018-\u201f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
 # Files whose Chinese is not shown but looked for: what they find is never printed as written.
 NOT_OUTPUT_FILES = {
@@ -250,6 +250,7 @@ def test_words_join_punctuate_and_date_in_each_language() -> None:
     assert (zh.join(["充电桩", "路灯"]), en.join(["chargers", "lights"])) == ("充电桩、路灯", "chargers, lights")
     assert (zh.colon("受理", "登记"), en.colon("Accepted", "registered")) == ("受理：登记", "Accepted: registered")
     assert (zh.parens("超时"), en.parens("late")) == ("（超时）", " (late)")
+    assert (zh.quoted("收到日期"), en.quoted("received")) == ("“收到日期”", "'received'")
     assert (zh.sentences(["收到。", "", "已受理"]), en.sentences(["Received.", "accepted"])) == ("收到。已受理。", "Received. accepted.")
     assert (zh.date(dt.date(2024, 3, 5)), en.date(dt.date(2024, 3, 5))) == ("2024年3月5日", "5 Mar 2024")
     assert (Words.number(1272), Words.number(0.5), Words.number(12000.25)) == ("1,272", "0.5", "12,000.25")

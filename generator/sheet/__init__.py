@@ -220,13 +220,13 @@ class _Report:
             sheet, _ = self.cell(where.line, where.column)
             return Problem(where, "sheet-missing-column", {"sheet": sheet, "header": args.get("title", args["field"])},
                            problem.severity)
-        opening, closing = ("“", "”") if self.language == "zh" else ("'", "'")
+        words = Words.of(self.language)
         for key in ("field", "other"):
             if record is not None and args.get(key) in record.places:
                 cell = record.places[args[key]]
-                args[key] = f"{opening}{self.header(cell.line, cell.column)}{closing}"
+                args[key] = words.quoted(self.header(cell.line, cell.column))
             elif key == "field" and key in args and self.header(where.line, where.column):
-                args[key] = f"{opening}{self.header(where.line, where.column)}{closing}"
+                args[key] = words.quoted(self.header(where.line, where.column))
         return Problem(where, problem.code, args, problem.severity)
 
     def visible(self, problems: Problems) -> list[Problem]:

@@ -138,6 +138,10 @@ class Words:
         """A remark after what it remarks on: 已受理（超时） or "accepted (late)"."""
         return self.t("punctuation.parens", text=text)
 
+    def quoted(self, text: str) -> str:
+        """A name quoted as it was written: “收到日期” or 'received'."""
+        return self.t("punctuation.quoted", text=text)
+
     def clauses(self, parts: Iterable[str]) -> str:
         """Clauses of one sentence: 同意；暂缓 or "agreed; deferred"."""
         return self._texts["punctuation.clauses"].join(parts)
