@@ -16,6 +16,8 @@ Design choices:
   for text; a white background is drawn so that this holds on any page.
 * Output is deterministic (no ids, no randomness, numbers formatted to one decimal), and
   every piece of text is escaped and stripped of characters XML forbids.
+* Every word (legend, empty chart, month ticks) and the punctuation of the ``aria-label`` come
+  from the board's ``Words``.
 * Text widths cannot be measured at build time; ``_estimate_width`` over-estimates them
   (CJK characters 1 em, others 0.6 em) to lay labels out without overlaps.
 
@@ -27,12 +29,15 @@ written under the first tick and wherever the year changes.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import unicodedata
 from typing import Iterable
 
 from markupsafe import Markup, escape
+
+from .words import Words
 
 WIDTH = 360
 PAD = 8
@@ -69,15 +74,13 @@ def contrast_ratio(hex1: str, hex2: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-def status_breakdown(
-    items: list[tuple[str, int, str]], title: str, empty_text: str = "暂无数据"
-) -> Markup:
+def status_breakdown(items: list[tuple[str, int, str]], title: str, words: Words) -> Markup:
     """Horizontal bars, one row per (label, count, status key): label, bar, count."""
     _check_counts(count for _, count, _ in items)
     summary = [f"{label} {count}" for label, count, _ in items]
     peak = max((count for _, count, _ in items), default=0)
     if not peak:
-        return _render_empty("chart-status", title, empty_text)
+        return _render_empty("chart-status", title, words)
     label_w = max(_estimate_width(label, FONT) for label, _, _ in items)
     stacked = label_w > WIDTH * 0.38  # long labels go on their own line above the bar
     bar_x = PAD if stacked else PAD + label_w + 8
@@ -93,28 +96,20 @@ def status_breakdown(
         if width:
             body.append(_render_rect(bar_x, bar_y, width, BAR, STATUS_COLOURS.get(key, NEUTRAL)))
         body.append(_render_text(bar_x + width + 6, _baseline(bar_y + BAR / 2, FONT), str(count), weight="bold"))
-    return _render_svg("chart-status", title, summary, 2 * PAD + len(items) * row_h, body)
+    return _render_svg("chart-status", title, summary, 2 * PAD + len(items) * row_h, body, words)
 
 
-def monthly_received_closed(
-    months: list[tuple[str, int, int]],
-    title: str,
-    received_label: str = "收到",
-    closed_label: str = "办结",
-    month_format: str = "{month}月",
-    empty_text: str = "暂无数据",
-) -> Markup:
-    """Grouped vertical bars per ("YYYY-MM", received, closed), with counts written below.
-
-    ``month_format`` may use ``{year}``, ``{yy}``, ``{month}`` and ``{mm}`` (e.g. "{yy}-{mm}").
-    """
+def monthly_received_closed(months: list[tuple[str, int, int]], title: str, words: Words) -> Markup:
+    """Grouped vertical bars per ("YYYY-MM", received, closed), with counts written below; each
+    month's tick is the catalogue's ``site.chart_month`` ("3月", "24-03")."""
     _check_counts(n for _, r, c in months for n in (r, c))
     recent = [(*_parse_month(month), r, c) for month, r, c in months][-MAX_MONTHS:]
     if not any(r or c for *_, r, c in recent):
-        return _render_empty("chart-monthly", title, empty_text)
+        return _render_empty("chart-monthly", title, words)
+    received_label, closed_label = words.t("site.received_short"), words.t("site.closed_short")
     top, _ = _nice_axis(max(max(r, c) for *_, r, c in recent))
     label_w = min(WIDTH * 0.3, max(_estimate_width(t, SMALL) for t in (received_label, closed_label, str(top))))
-    ticks = [month_format.format(year=y, yy=f"{y % 100:02d}", month=m, mm=f"{m:02d}") for y, m, _, _ in recent]
+    ticks = [words.t("site.chart_month", date=dt.date(y, m, 1)) for y, m, _, _ in recent]
     tick_w = max(_estimate_width(t, SMALL) for t in [*ticks, "2000"])
     left = PAD + 6 + label_w
     plot_w = WIDTH - left - PAD - max(0.0, tick_w / 2 - 10)  # room for the newest tick to overhang its slot
@@ -150,21 +145,15 @@ def monthly_received_closed(
         label = _format_fit(label, SMALL, label_w)
         body.append(_render_text(left - 6, base + 56 + 20 * j, label, size=SMALL, anchor="end", fill=colour, weight="bold"))
     summary = [f"{y}-{m:02d} {received_label} {r} {closed_label} {c}" for y, m, r, c in shown]
-    return _render_svg("chart-monthly", title, summary, base + 76 + PAD + 4, body)
+    return _render_svg("chart-monthly", title, summary, base + 76 + PAD + 4, body, words)
 
 
-def on_time_by_priority(
-    rows: list[tuple[str, int, int, str]],
-    title: str,
-    on_time_label: str = "按时",
-    late_label: str = "超时",
-    none_text: str = "暂无",
-    empty_text: str = "暂无数据",
-) -> Markup:
+def on_time_by_priority(rows: list[tuple[str, int, int, str]], title: str, words: Words) -> Markup:
     """One 100 % bar per (label, on_time, late, priority key): the filled part is on time."""
     _check_counts(n for _, on, late, _ in rows for n in (on, late))
     if not rows:
-        return _render_empty("chart-on-time", title, empty_text)
+        return _render_empty("chart-on-time", title, words)
+    on_time_label, late_label, none_text = words.t("site.on_time_short"), words.t("site.late_short"), words.t("site.none")
     body = _render_legend(PAD, PAD, [(on_time_label, MUTED), (late_label, None)])
     summary, y = [], PAD + 30
     for label, on_time, late, key in rows:
@@ -181,7 +170,7 @@ def on_time_by_priority(
             if on_time:
                 body.append(_render_rect(PAD, y + FONT + 6, (WIDTH - 2 * PAD) * on_time / total, BAR, colour))
         y += FONT + 6 + (BAR + 14 if total else 8)
-    return _render_svg("chart-on-time", title, summary, y + PAD, body)
+    return _render_svg("chart-on-time", title, summary, y + PAD, body, words)
 
 
 # --- formatting -------------------------------------------------------------------------
@@ -211,21 +200,20 @@ def _format_fit(text: str, size: float, width: float) -> str:
     return text + "…"
 
 
-def _format_summary(title: str, parts: Iterable[str]) -> str:
-    """The aria-label: the title then the data, with CJK punctuation if the title is CJK."""
-    colon, separator = ("：", "；") if any(_is_wide(ch) for ch in title) else (": ", "; ")
+def _format_summary(title: str, parts: Iterable[str], words: Words) -> str:
+    """The aria-label: the title, then the data."""
     parts = list(parts)
-    return title + colon + separator.join(parts) if parts else title
+    return words.colon(title, words.clauses(parts)) if parts else title
 
 
 # --- rendering --------------------------------------------------------------------------
 
 
-def _render_svg(kind: str, title: str, summary: Iterable[str], height: float, body: list[str]) -> Markup:
+def _render_svg(kind: str, title: str, summary: Iterable[str], height: float, body: list[str], words: Words) -> Markup:
     height = _format_number(height)
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {kind}" viewBox="0 0 {WIDTH} {height}"'
-        f' width="100%" role="img" aria-label="{_format_text(_format_summary(title, summary))}"'
+        f' width="100%" role="img" aria-label="{_format_text(_format_summary(title, summary, words))}"'
         f' font-family="inherit" font-size="{FONT}">'
         f"<title>{_format_text(title)}</title>"
         f'<rect width="{WIDTH}" height="{height}" fill="{WHITE}"/>'
@@ -234,9 +222,10 @@ def _render_svg(kind: str, title: str, summary: Iterable[str], height: float, bo
     )
 
 
-def _render_empty(kind: str, title: str, empty_text: str) -> Markup:
+def _render_empty(kind: str, title: str, words: Words) -> Markup:
+    empty_text = words.t("site.no_data")
     text = _render_text(WIDTH / 2, 30, empty_text, size=FONT, anchor="middle", fill=MUTED)
-    return _render_svg(kind, title, [empty_text], 48, [text])
+    return _render_svg(kind, title, [empty_text], 48, [text], words)
 
 
 def _render_text(

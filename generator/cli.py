@@ -15,87 +15,63 @@ from .load import display_path
 from .records import SLUG, URL
 from .validate import build_date
 from .messages import FORMATS, format_problem
+from .words import Words
 
-WORDS = {
-    "not_built": {"zh": "网站未生成：上次生成的网站保持不变。", "en": "The site was not built; the previous site is unchanged."},
-    "built": {"zh": "网站已生成：{pages} 个页面。用浏览器打开 {index} 即可查看。", "en": "Site built: {pages} pages. Open {index} in a browser."},
-    "created": {"zh": "已新建 {path}。请填写其中的内容，然后运行 ailin check。", "en": "Created {path}. Fill it in, then run ailin check."},
-    "exists": {"zh": "{path} 已经存在，没有覆盖。请换一个编号（--id）。", "en": "{path} already exists and was not overwritten. Choose another id (--id)."},
-    "need_community": {"zh": "请写出社区编号，例如：ailin new {kind} jintu", "en": "Name the community, e.g. ailin new {kind} jintu"},
-    "bad_id": {"zh": "编号只能用英文小写字母、数字和连字符。", "en": "Ids use lower-case letters, digits and hyphens only."},
-    "exported": {"zh": "已导出 {pages} 个页面到 {folder}。", "en": "Wrote {pages} pages to {folder}."},
-    "initialized": {"zh": "已在 {folder} 写入 {count} 个文件。下一步：cd {folder}，运行 ailin check，再运行 ailin serve 预览；README.md 里有完整步骤。", "en": "Wrote {count} files in {folder}. Next: cd {folder}, run ailin check, then ailin serve to preview; README.md has the steps."},
-    "bad_base_url": {"zh": "{url} 不是网址。请写成 https://example.org/ailin/ 这样的完整地址。", "en": "{url} is not a web address. Write a full address such as https://example.org/ailin/."},
-    "not_a_folder": {"zh": "{path} 是一个文件，不是文件夹。请换一个文件夹名。", "en": "{path} is a file, not a folder. Choose another folder name."},
-    "up_to_date": {"zh": "网站已是最新：内容和设置都没有改变，{pages} 个页面保持原样（{index}）。", "en": "The site is up to date: nothing changed in the content or settings; its {pages} pages stay as they were ({index})."},
-    "combined": {"zh": "已把 {shards} 个分片合并成网站（{files} 个文件）。用浏览器打开 {index} 即可查看。", "en": "Joined {shards} shards into one site ({files} files). Open {index} in a browser."},
-    "not_a_shard": {"zh": "{folder} 不是 ailin build --shard 的输出：里面没有 .ailin-shard.json。", "en": "{folder} is not the output of ailin build --shard: it has no .ailin-shard.json."},
-    "shards_differ": {"zh": "这些分片不是同一次生成的（内容、设置或 ailin 版本不同）。请用同一份内容重新生成全部分片。", "en": "These shards come from different builds (content, settings or ailin version differ). Build every shard again from the same content."},
-    "shards_missing": {"zh": "缺少或重复的分片：{shards}。每一份都要恰好给一次。", "en": "Shards missing or given twice: {shards}. Give each shard exactly once."},
-    "shards_conflict": {"zh": "两个分片里的 {path} 不一样，无法合并。请用同一份内容重新生成全部分片。", "en": "{path} differs between two shards and cannot be joined. Build every shard again from the same content."},
-    "serving": {"zh": "预览地址：http://{addr}/ （按 Ctrl+C 停止）。保存文件后页面会自动刷新。", "en": "Previewing at http://{addr}/ (Ctrl+C stops). Pages reload when you save a file."},
-}
-INTERNAL_ERROR = {
-    "zh": "ailin 内部错误（这是程序的问题，不是你的内容的问题）：{error}。请把这条信息报告给维护者。",
-    "en": "ailin internal error (a bug in the program, not in your content): {error}. Please report it to the maintainers.",
-}
+# --help shows every command and option in both languages: "检查内容 · validate the content".
+HELP = Words.of("zh")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ailin", description="爱邻协商议事公示板 · Ailin Board")
+    parser = argparse.ArgumentParser(prog="ailin", description=HELP.both("product.name"))
     parser.add_argument("--version", action="version", version=f"ailin {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = commands.add_parser("check", help="检查内容 · validate the content")
+    check = commands.add_parser("check", help=HELP.both("cli.help.check"))
     _content_options(check)
-    check.add_argument("--format", choices=FORMATS, default="text", help="输出格式 · output format")
+    check.add_argument("--format", choices=FORMATS, default="text", help=HELP.both("cli.help.format"))
 
-    build = commands.add_parser("build", help="检查并生成网站 · check, then build the site")
+    build = commands.add_parser("build", help=HELP.both("cli.help.build"))
     _content_options(build)
     _site_options(build)
-    build.add_argument("--output", type=Path, default=Path("site"), metavar="DIR", help="输出文件夹 · output folder (default: site)")
-    build.add_argument("--strict", action="store_true", help="任何警告都视为失败 · fail on any warning")
-    build.add_argument("--no-cache", action="store_true", help="不用缓存，全部重新生成 · build every page afresh, without .cache/ailin/")
-    build.add_argument("--shard", type=_shard, metavar="I/N", help="只生成第 I 份（共 N 份）社区，之后用 ailin combine 合并 · build only shard I of N of the communities; join them with ailin combine")
+    build.add_argument("--output", type=Path, default=Path("site"), metavar="DIR", help=HELP.both("cli.help.output"))
+    build.add_argument("--strict", action="store_true", help=HELP.both("cli.help.strict"))
+    build.add_argument("--no-cache", action="store_true", help=HELP.both("cli.help.no_cache"))
+    build.add_argument("--shard", type=_shard, metavar="I/N", help=HELP.both("cli.help.shard"))
 
-    combine = commands.add_parser("combine", help="把分片合并成一个网站 · join the shards of ailin build --shard into one site")
-    combine.add_argument("shards", type=Path, nargs="+", metavar="DIR", help="各分片的输出文件夹 · each shard's output folder")
-    combine.add_argument("--output", type=Path, default=Path("site"), metavar="DIR", help="输出文件夹 · output folder (default: site)")
-    combine.add_argument("--lang", choices=("zh", "en"), default="zh", help="信息语言 · message language")
+    combine = commands.add_parser("combine", help=HELP.both("cli.help.combine"))
+    combine.add_argument("shards", type=Path, nargs="+", metavar="DIR", help=HELP.both("cli.help.shards"))
+    combine.add_argument("--output", type=Path, default=Path("site"), metavar="DIR", help=HELP.both("cli.help.output"))
+    combine.add_argument("--lang", choices=("zh", "en"), default="zh", help=HELP.both("cli.help.lang"))
 
-    serve = commands.add_parser("serve", help="本地预览，修改后自动刷新 · live preview")
+    serve = commands.add_parser("serve", help=HELP.both("cli.help.serve"))
     _content_options(serve)
     _site_options(serve)
-    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT", help="预览地址 · address to serve on")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT", help=HELP.both("cli.help.dev_addr"))
 
-    new = commands.add_parser("new", help="新建一条记录的模板 · write a commented template for a new record")
-    new.add_argument("kind", choices=scaffold.KINDS, help="记录类型 · kind of record")
-    new.add_argument("community", metavar="COMMUNITY", nargs="?", default="", help="社区编号（board 不需要）· community id, its folder name (not for board)")
-    new.add_argument("--id", dest="record_id", metavar="ID", help="编号（默认按已有编号续编）· id (default: the next number)")
+    new = commands.add_parser("new", help=HELP.both("cli.help.new"))
+    new.add_argument("kind", choices=scaffold.KINDS, help=HELP.both("cli.help.kind"))
+    new.add_argument("community", metavar="COMMUNITY", nargs="?", default="", help=HELP.both("cli.help.community"))
+    new.add_argument("--id", dest="record_id", metavar="ID", help=HELP.both("cli.help.id"))
     _content_options(new)
 
-    init = commands.add_parser("init", help="新建公示板仓库 · write a new board repository")
-    init.add_argument("folder", type=Path, metavar="DIR", help="仓库文件夹（可已存在；不覆盖已有文件）· the repository folder (may exist; nothing is overwritten)")
-    init.add_argument("--base-url", metavar="URL", help="网站的正式地址，写进 board.yaml · the site's address, written into board.yaml")
-    init.add_argument("--lang", choices=("zh", "en"), default=None, help="信息语言 · message language")
+    init = commands.add_parser("init", help=HELP.both("cli.help.init"))
+    init.add_argument("folder", type=Path, metavar="DIR", help=HELP.both("cli.help.folder"))
+    init.add_argument("--base-url", metavar="URL", help=HELP.both("cli.help.base_url"))
+    init.add_argument("--lang", choices=("zh", "en"), default=None, help=HELP.both("cli.help.lang"))
 
-    export = commands.add_parser("export", help="导出页面文件夹 · write the pages as a docs folder")
+    export = commands.add_parser("export", help=HELP.both("cli.help.export"))
     _content_options(export)
-    export.add_argument("folder", type=Path, metavar="DIR", help="目标文件夹 · target folder")
+    export.add_argument("folder", type=Path, metavar="DIR", help=HELP.both("cli.help.target"))
 
     # ailin sheet export|import|template FILE.xlsx: the 台账 workbook (generator/sheet/, docs/sheet.md)
-    sheet = commands.add_parser("sheet", help="台账工作簿：导出、导入、空白模板 · the records as a workbook and back")
+    sheet = commands.add_parser("sheet", help=HELP.both("cli.help.sheet"))
     sheet_actions = sheet.add_subparsers(dest="sheet_action", required=True, metavar="ACTION")
-    for action, words in (
-        ("export", "把记录导出为工作簿 · write the records to a workbook"),
-        ("import", "检查工作簿并写回记录 · check a workbook, then write its changes into the records"),
-        ("template", "空白工作簿模板 · an empty workbook to fill in"),
-    ):
-        sub = sheet_actions.add_parser(action, help=words)
-        sub.add_argument("workbook", type=Path, metavar="FILE.xlsx", help="工作簿文件 · the workbook file")
+    for action in ("export", "import", "template"):
+        sub = sheet_actions.add_parser(action, help=HELP.both(f"cli.help.sheet_{action}"))
+        sub.add_argument("workbook", type=Path, metavar="FILE.xlsx", help=HELP.both("cli.help.workbook"))
         _content_options(sub)
         if action == "export":
-            sub.add_argument("--community", metavar="ID", help="只导出一个社区 · one community only")
+            sub.add_argument("--community", metavar="ID", help=HELP.both("cli.help.one_community"))
     return parser
 
 
@@ -107,12 +83,12 @@ def _shard(text: str) -> tuple[int, int]:
 
 
 def _site_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, default=None, metavar="FILE", help="网站设置，合并到默认设置上 · site settings merged onto the default (default: ./mkdocs.yml if present)")
+    parser.add_argument("--config", type=Path, default=None, metavar="FILE", help=HELP.both("cli.help.config"))
 
 
 def _content_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="内容文件夹 · content folder (default: content)")
-    parser.add_argument("--lang", choices=("zh", "en"), default=None, help="信息语言 · message language (default: the board's)")
+    parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help=HELP.both("cli.help.content"))
+    parser.add_argument("--lang", choices=("zh", "en"), default=None, help=HELP.both("cli.help.lang_default"))
 
 
 def _run_check(args: argparse.Namespace) -> int:
@@ -129,7 +105,7 @@ def _checked(args: argparse.Namespace) -> pipeline.CheckResult | None:
             print(pipeline.report(result))
         return result
     print(pipeline.report(result))
-    print(WORDS["not_built"][result.language])
+    print(Words.of(result.language).t("cli.not_built"))
     return None
 
 
@@ -139,7 +115,7 @@ def _mkdocs_config(args: argparse.Namespace, language: str, **overrides):
         config = siteconfig.load(args.config, **overrides)
     except siteconfig.ConfigError as error:
         print("\n".join(format_problem(p, language) for p in error.problems.sorted()))
-        print(WORDS["not_built"][language])
+        print(Words.of(language).t("cli.not_built"))
         return None, None
     plugin = config.plugins["ailin"]
     plugin.config.content = str(args.content)
@@ -158,7 +134,7 @@ def _run_build(args: argparse.Namespace) -> int:
         if saved is not None:
             if saved.get("report"):
                 print(saved["report"])
-            print(WORDS["up_to_date"][saved["language"]].format(pages=saved["pages"], index=args.output / "index.html"))
+            print(Words.of(saved["language"]).t("cli.up_to_date", pages=saved["pages"], index=args.output / "index.html"))
             return 0
     result = _checked(args)
     if result is None:
@@ -172,7 +148,7 @@ def _run_build(args: argparse.Namespace) -> int:
     try:
         build(config)
     except Abort as abort:
-        print(f"{abort}\n{WORDS['not_built'][result.language]}")
+        print(f"{abort}\n{Words.of(result.language).t('cli.not_built')}")
         return 1
     finally:
         config.plugins.on_shutdown()
@@ -180,7 +156,7 @@ def _run_build(args: argparse.Namespace) -> int:
     if last_build is not None and key is not None:
         report = pipeline.report(result) if result.problems.warnings else ""
         last_build.save(key, args.output, pages=pages, language=result.language, report=report)
-    print(WORDS["built"][result.language].format(pages=pages, index=args.output / "index.html"))
+    print(Words.of(result.language).t("cli.built", pages=pages, index=args.output / "index.html"))
     return 0
 
 
@@ -205,8 +181,8 @@ def _run_combine(args: argparse.Namespace) -> int:
     try:
         files = combine(args.shards, args.output)
     except CombineError as error:
-        raise UsageError(WORDS[error.key][args.lang].format(**error.fields)) from None
-    print(WORDS["combined"][args.lang].format(shards=len(args.shards), files=files, index=args.output / "index.html"))
+        raise UsageError(Words.of(args.lang).t(f"cli.{error.key}", **error.fields)) from None
+    print(Words.of(args.lang).t("cli.combined", shards=len(args.shards), files=files, index=args.output / "index.html"))
     return 0
 
 
@@ -214,7 +190,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     from .preview import serve
 
     _log_warnings(logging.INFO)
-    print(WORDS["serving"][args.lang or "zh"].format(addr=args.dev_addr), flush=True)
+    print(Words.of(args.lang).t("cli.serving", addr=args.dev_addr), flush=True)
     serve(lambda **overrides: siteconfig.load(args.config, **overrides), args.content.resolve(), args.lang, args.dev_addr, args.config)
     return 0
 
@@ -222,29 +198,29 @@ def _run_serve(args: argparse.Namespace) -> int:
 def _run_new(args: argparse.Namespace) -> int:
     language = args.lang or "zh"
     if args.kind != "board" and not args.community:
-        raise UsageError(WORDS["need_community"][language].format(kind=args.kind))
+        raise UsageError(Words.of(language).t("cli.need_community", kind=args.kind))
     if (args.kind != "board" and not SLUG.match(args.community)) or (args.record_id and not SLUG.match(args.record_id)):
-        raise UsageError(WORDS["bad_id"][language])
+        raise UsageError(Words.of(language).t("cli.bad_id"))
     try:
         path = scaffold.new_record(args.content, args.kind, args.community, args.record_id, build_date())
     except FileExistsError as exists:
-        raise UsageError(WORDS["exists"][language].format(path=display_path(Path(str(exists))))) from None
+        raise UsageError(Words.of(language).t("cli.exists", path=display_path(Path(str(exists))))) from None
     except scaffold.MissingCommunity as missing:
         raise UsageError(missing.words(language)) from None
-    print(WORDS["created"][language].format(path=display_path(path)))
+    print(Words.of(language).t("cli.created", path=display_path(path)))
     return 0
 
 
 def _run_init(args: argparse.Namespace) -> int:
     language = args.lang or "zh"
     if args.folder.exists() and not args.folder.is_dir():
-        raise UsageError(WORDS["not_a_folder"][language].format(path=args.folder))
+        raise UsageError(Words.of(language).t("cli.not_a_folder", path=args.folder))
     if args.base_url and not URL.match(args.base_url):
-        raise UsageError(WORDS["bad_base_url"][language].format(url=args.base_url))
+        raise UsageError(Words.of(language).t("cli.bad_base_url", url=args.base_url))
     written = boardrepo.init(args.folder, args.base_url)
     for path in written:
         print(f"  {path.relative_to(args.folder).as_posix()}")
-    print(WORDS["initialized"][language].format(folder=args.folder, count=len(written)))
+    print(Words.of(language).t("cli.initialized", folder=args.folder, count=len(written)))
     return 0
 
 
@@ -254,7 +230,7 @@ def _run_export(args: argparse.Namespace) -> int:
         return 1
     site = pipeline.render(pipeline.model_of(result), args.content)
     pipeline.write_docs(site, args.folder)
-    print(WORDS["exported"][result.language].format(pages=site.page_count, folder=args.folder))
+    print(Words.of(result.language).t("cli.exported", pages=site.page_count, folder=args.folder))
     return 0
 
 
@@ -298,8 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001 - the last guard: a volunteer never sees a traceback
-        language = args.lang or "zh"
-        print(INTERNAL_ERROR[language].format(error=f"{type(error).__name__}: {error}"), file=sys.stderr)
+        print(Words.of(args.lang).t("cli.internal_error", error=f"{type(error).__name__}: {error}"), file=sys.stderr)
         return 3
 
 

@@ -10,25 +10,23 @@ Everything is derived from the records alone, never from the clock: entry ids, d
 DTSTAMPs come from the content and `board.as_of`, so rebuilding the same content gives the same
 bytes and feed readers never see an old event as new. docs/feeds.md explains the id scheme.
 
-Length (about 420 lines): Atom and iCalendar share the event list and `Address`; about 60
-lines are word helpers (`_say`, `_label`, `_join`, `_colon`) that issue 14 F's `Words` replaces.
+Atom and iCalendar share the event list and `Address`; every word, date and number comes from
+the board's `Words` (generator/words/).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import Iterable
 from urllib.parse import urlsplit
 
 import icalendar
 
-from . import schema, urls
+from . import urls
 from .model import BoardModel, Community, Meeting, Project, Suggestion, deliberation_dates
-from .render import format_date, format_number
+from .words import Words
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -48,35 +46,6 @@ FALLBACK_AUTHORITY = "ailin-board"
 # Records carry dates without a time: an event happens at midnight, Chengdu time. A fixed
 # offset rather than zoneinfo: China has kept +08:00 without daylight saving since 1991.
 CHINA = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
-
-_WORDS = {
-    "suggestion": {"zh": "建议", "en": "Suggestion"},
-    "meeting": {"zh": "会议", "en": "Meeting"},
-    "project": {"zh": "项目", "en": "Project"},
-    "received": {"zh": "收到", "en": "Received"},
-    "late": {"zh": "超出时限", "en": "past its time limit"},
-    "attendance": {"zh": "出席 {n} 人", "en": "{n} attending"},
-    "resolutions": {"zh": "决议 {n} 项", "en": "{n} resolutions"},
-    "agenda": {"zh": "议题 {n} 项", "en": "{n} agenda items"},
-    "started": {"zh": "{date} 开始实施", "en": "started {date}"},
-    "completed": {"zh": "{date} 完成，历时 {days} 天", "en": "completed {date} after {days} days"},
-    "completed_on": {"zh": "{date} 完成", "en": "completed {date}"},
-    "outputs": {"zh": "成果：{items}", "en": "Outputs: {items}"},
-    "feed_subtitle": {"zh": "建议办理进度、议事会议和项目进展", "en": "Suggestions step by step, meetings, projects"},
-    "board": {"zh": "爱邻协商议事公示板", "en": "Ailin Board"},
-    "calendar_name": {"zh": "{community} 议事会议", "en": "{community} meetings"},
-    "calendar_description": {"zh": "{community}的议事会议和每月议事日", "en": "Meetings and deliberation days of {community}"},
-    "deliberation_day": {"zh": "{community} 爱邻议事日", "en": "{community} deliberation day"},
-    "deliberation_note": {
-        "zh": "每月 {day} 日是{community}的爱邻议事日：居民可以到场提出建议、参与协商。"
-              "具体时间和地点以社区通知为准。",
-        "en": "Day {day} of every month is {community}'s deliberation day: residents come to raise suggestions and "
-              "take part. The community's notice gives the time and place.",
-    },
-    "contact_hours": {"zh": "办公时间：{hours}", "en": "Office hours: {hours}"},
-    "details": {"zh": "详情：{url}", "en": "Details: {url}"},
-}
-
 
 # XML 1.0 cannot carry these at all, escaped or not. Validation already rejects control
 # characters; this keeps a feed well-formed whatever a model built by hand holds.
@@ -139,43 +108,11 @@ def address_of(board: BoardModel) -> Address:
     return Address(base, host, parts.path.lstrip("/"))
 
 
-# -- words ------------------------------------------------------------------------------------
-
-
-def _language(board: BoardModel) -> str:
-    return board.language if board.language in ("zh", "en") else "zh"
-
-
-def _say(key: str, language: str, **args: object) -> str:
-    text = _WORDS[key][language]
-    return text.format(**args) if args else text
-
-
-@functools.cache
-def _label(vocabulary: str, key: str, language: str) -> str:
-    return schema.vocabulary(vocabulary).label(key, language)
-
-
-def _join(parts: Iterable[str], language: str) -> str:
-    """Sentences: 。 in Chinese, '. ' in English."""
-    parts = [p.strip().rstrip("。.") for p in parts if p]
-    return "。".join(parts) + "。" if language == "zh" else ". ".join(parts) + "."
-
-
-def _colon(language: str) -> str:
-    return "：" if language == "zh" else ": "
-
-
-def _aside(text: str, language: str) -> str:
-    return f"（{text}）" if language == "zh" else f" ({text})"
-
-
 def _heading(community: Community, what: str, status: str, language: str, subject: str = "") -> str:
-    """The pages' title pattern: 金土社区 · 建议 jt-2024-007 · 受理：subject."""
-    if language == "en":
-        status = status[:1].upper() + status[1:]
-    title = f"{community.name} · {what} · {status}"
-    return f"{title}{_colon(language)}{subject}" if subject else title
+    """The pages' title pattern: 金土社区 · 建议 jt-2024-007 · 受理：subject (a status starts
+    with a capital letter where the language has them)."""
+    title = f"{community.name} · {what} · {status[:1].upper() + status[1:]}"
+    return Words.of(language).colon(title, subject) if subject else title
 
 
 # -- events -----------------------------------------------------------------------------------
@@ -183,7 +120,7 @@ def _heading(community: Community, what: str, status: str, language: str, subjec
 
 def events_of(board: BoardModel) -> list[Event]:
     """Every event of the board, newest first; ties broken by record id, then later step first."""
-    language = _language(board)
+    language = Words.of(board.language).language
     events: list[Event] = []
     for suggestion in board.suggestions.values():
         events.extend(_suggestion_events(board, suggestion, language))
@@ -197,8 +134,9 @@ def events_of(board: BoardModel) -> list[Event]:
 
 def _suggestion_events(board: BoardModel, s: Suggestion, language: str) -> list[Event]:
     """收到 on `received`, then one event per step reached, on the step's date."""
+    words = Words.of(language)
     community = board.communities[s.community]
-    what = f"{_say('suggestion', language)} {s.id}"
+    what = f"{words.t('site.suggestion')} {s.id}"
     about = [s.title, board.categories.label(s.category, language)]
     if s.compound and s.compound in community.compounds:
         about.append(community.compounds[s.compound])
@@ -208,64 +146,64 @@ def _suggestion_events(board: BoardModel, s: Suggestion, language: str) -> list[
         return Event(
             date=date, community=s.community, key=f"{s.community}/s/{s.id}/{name}", page=s.url,
             record=s.id, kind="suggestion", title=_heading(community, what, status, language, s.title),
-            summary=_join([subject, line], language), order=order,
+            summary=words.sentences([subject, line]), order=order,
         )
 
-    received = _say("received", language)
-    channel = _label("channel", s.channel, language)
-    events = [event(s.received, "received", received, f"{format_date(s.received, language)} {received} · {channel}", 0)]
+    received = words.t("site.received_short")
+    channel = words.label("channel", s.channel)
+    events = [event(s.received, "received", received, f"{words.date(s.received)} {received} · {channel}", 0)]
     for order, step in enumerate(s.steps, start=1):
-        status = _label("step", step.step, language)
-        line = f"{format_date(step.date, language)} {status}"
+        status = words.label("step", step.step)
+        line = f"{words.date(step.date)} {status}"
         if step.note:
-            line += _colon(language) + step.note.strip()
+            line = words.colon(line, step.note.strip())
         if step.late:
-            line += _aside(_say("late", language), language)
+            line += words.parens(words.t("feeds.late"))
         events.append(event(step.date, step.step, status, line, order))
     return events
 
 
 def _meeting_event(board: BoardModel, m: Meeting, language: str) -> Event:
+    words = Words.of(language)
     community = board.communities[m.community]
-    facts = [format_date(m.date, language), m.place]
+    facts = [words.date(m.date), m.place]
     if m.attendance:
-        facts.append(_say("attendance", language, n=m.attendees))
-    facts.append(_say("resolutions", language, n=len(m.resolutions)))
+        facts.append(words.t("feeds.attendance", n=m.attendees))
+    facts.append(words.t("feeds.resolutions", n=len(m.resolutions)))
     summary = " · ".join(f for f in facts if f)
     if m.resolutions:
-        decided = [r.text.strip() + _aside(_label("resolution_decision", r.decision, language), language) for r in m.resolutions]
-        summary += _colon(language) + ("；" if language == "zh" else "; ").join(decided)
+        decided = [r.text.strip() + words.parens(words.label("resolution_decision", r.decision)) for r in m.resolutions]
+        summary = words.colon(summary, words.clauses(decided))
     return Event(
         date=m.date, community=m.community, key=f"{m.community}/m/{m.id}", page=m.url,
-        record=m.id, kind="meeting", summary=_join([summary], language),
-        title=f"{community.name} · {_say('meeting', language)} · {m.display_title(language)}",
+        record=m.id, kind="meeting", summary=words.sentences([summary]),
+        title=f"{community.name} · {words.t('site.meeting')} · {m.display_title(language)}",
     )
 
 
 def _project_events(board: BoardModel, p: Project, language: str) -> list[Event]:
     """实施中 on `started`, 已完成 on `completed`: the dates are the only record of a change."""
+    words = Words.of(language)
     community = board.communities[p.community]
-    what = f"{_say('project', language)} {p.title}"
+    what = f"{words.t('site.project')} {p.title}"
 
     def event(date: dt.date, name: str, status: str, lines: list[str], order: int) -> Event:
         return Event(
             date=date, community=p.community, key=f"{p.community}/p/{p.id}/{name}", page=p.url,
-            record=p.id, kind="project", title=_heading(community, what, _label("project_status", status, language), language),
-            summary=_join(lines, language), order=order,
+            record=p.id, kind="project", title=_heading(community, what, words.label("project_status", status), language),
+            summary=words.sentences(lines), order=order,
         )
 
     events = []
     if p.started:
-        started = _say("started", language, date=format_date(p.started, language))
-        events.append(event(p.started, "started", "in_progress", [p.title + _colon(language) + started], 0))
+        started = words.t("feeds.started", date=words.date(p.started))
+        events.append(event(p.started, "started", "in_progress", [words.colon(p.title, started)], 0))
     if p.completed:
-        date = format_date(p.completed, language)
+        date = words.date(p.completed)
         days = p.duration_days
-        done = _say("completed", language, date=date, days=days) if days is not None else _say("completed_on", language, date=date)
-        outputs = ("、" if language == "zh" else ", ").join(
-            f"{o.label} {format_number(o.quantity)}{o.unit}" for o in p.outputs
-        )
-        lines = [p.title + _colon(language) + done, _say("outputs", language, items=outputs) if outputs else ""]
+        done = words.t("feeds.completed", date=date, days=days) if days is not None else words.t("feeds.completed_on", date=date)
+        outputs = words.quantities(p.outputs)
+        lines = [words.colon(p.title, done), words.t("feeds.outputs", items=outputs) if outputs else ""]
         events.append(event(p.completed, "completed", "completed", lines, 1))
     return events
 
@@ -285,17 +223,17 @@ def feed_files(board: BoardModel) -> dict[str, bytes]:
 
 
 def _render_feed(board: BoardModel, events: list[Event], community: Community | None, where: Address) -> bytes:
-    language = _language(board)
+    words = Words.of(board.language)
     path = community.file_url("feed.xml") if community else "feed.xml"
-    board_title = board.title or _say("board", language)
+    board_title = board.title or words.t("product.name")
     entries = events[:MAX_ENTRIES]
     # An empty feed still needs a date: the board's as_of, never the build time.
     newest = entries[0].date if entries else board.as_of
 
-    feed = ET.Element("feed", {"xmlns": ATOM, XML_LANG: "zh-CN" if language == "zh" else "en"})
+    feed = ET.Element("feed", {"xmlns": ATOM, XML_LANG: words.t("format.xml_lang")})
     _text(feed, "id", where.tag(f"{community.id}/feed" if community else "feed"))
     _text(feed, "title", f"{community.name} · {board_title}" if community else board_title)
-    _text(feed, "subtitle", _say("feed_subtitle", language))
+    _text(feed, "subtitle", words.t("feeds.feed_subtitle"))
     _text(feed, "updated", _timestamp(newest))
     _author(feed, community.name if community else board_title)
     page = community.url if community else urls.HOME
@@ -310,7 +248,7 @@ def _render_feed(board: BoardModel, events: list[Event], community: Community | 
         _text(entry, "updated", _timestamp(event.date))
         _author(entry, board.communities[event.community].name)
         ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": where.link(event.page, path)})
-        ET.SubElement(entry, "category", {"term": event.kind, "label": _say(event.kind, language)})
+        ET.SubElement(entry, "category", {"term": event.kind, "label": words.t(f"site.{event.kind}")})
         _text(entry, "summary", event.summary)
     ET.indent(feed, space="  ")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode").encode("utf-8") + b"\n"
@@ -349,18 +287,19 @@ def calendar_files(board: BoardModel, months_ahead: int = 6) -> dict[str, bytes]
 
 
 def _render_calendar(board: BoardModel, community: Community, months_ahead: int, where: Address) -> bytes:
-    language = _language(board)
+    words = Words.of(board.language)
+    language = words.language
     # DTSTAMP says when the data was current: the board's as_of (RFC 5545 wants it in UTC).
     stamp = dt.datetime.combine(board.as_of, dt.time(0), tzinfo=CHINA).astimezone(dt.timezone.utc)
-    name = _say("calendar_name", language, community=community.name)
+    name = words.t("feeds.calendar_name", community=community.name)
     cal = icalendar.Calendar()
-    cal.add("prodid", f"-//Ailin Board//{board.title or _say('board', language)}//{language.upper()}")
+    cal.add("prodid", f"-//Ailin Board//{board.title or words.t('product.name')}//{language.upper()}")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("name", name)  # RFC 7986
     cal.add("x-wr-calname", name)  # the name iOS, Google and Outlook show
-    cal.add("x-wr-caldesc", _say("calendar_description", language, community=community.name))
+    cal.add("x-wr-caldesc", words.t("feeds.calendar_description", community=community.name))
     cal.add("refresh-interval", dt.timedelta(days=1), parameters={"VALUE": "DURATION"})  # RFC 7986
     cal.add("x-published-ttl", "P1D")  # the same hint for Apple and Outlook subscriptions
     meetings = sorted(board.meetings_of(community.id), key=lambda m: (m.date, m.id))
@@ -383,6 +322,7 @@ def _all_day(event: icalendar.Event, date: dt.date) -> None:
 def _meeting_vevent(
     board: BoardModel, m: Meeting, stamp: dt.datetime, where: Address, language: str,
 ) -> icalendar.Event:
+    words = Words.of(language)
     event = icalendar.Event()
     event.add("uid", where.uid(m.id))
     event.add("dtstamp", stamp)
@@ -390,13 +330,13 @@ def _meeting_vevent(
     event.add("summary", m.display_title(language))
     if m.place:
         event.add("location", m.place)
-    facts = [_label("meeting_kind", m.kind, language), _say("resolutions", language, n=len(m.resolutions))]
+    facts = [words.label("meeting_kind", m.kind), words.t("feeds.resolutions", n=len(m.resolutions))]
     if m.agenda and not m.resolutions:
-        facts.append(_say("agenda", language, n=len(m.agenda)))
+        facts.append(words.t("feeds.agenda", n=len(m.agenda)))
     lines = [" · ".join(facts)]
     if where.base_url:
         url = where.url(m.url)
-        lines.append(_say("details", language, url=url))
+        lines.append(words.t("feeds.details", url=url))
         event.add("url", url)
     event.add("description", "\n".join(lines))
     event.add("status", "CONFIRMED")
@@ -406,20 +346,21 @@ def _meeting_vevent(
 def _deliberation_vevent(
     community: Community, date: dt.date, stamp: dt.datetime, where: Address, language: str,
 ) -> icalendar.Event:
+    words = Words.of(language)
     event = icalendar.Event()
     event.add("uid", where.uid(f"{community.id}-deliberation-{date:%Y-%m}"))
     event.add("dtstamp", stamp)
     _all_day(event, date)
-    event.add("summary", _say("deliberation_day", language, community=community.name))
+    event.add("summary", words.t("feeds.deliberation_day", community=community.name))
     address = community.contact.get("address")
     if address:
         event.add("location", address)
-    lines = [_say("deliberation_note", language, day=community.deliberation_day, community=community.name)]
+    lines = [words.t("feeds.deliberation_note", day=community.deliberation_day, community=community.name)]
     if community.contact.get("hours"):
-        lines.append(_say("contact_hours", language, hours=community.contact["hours"]))
+        lines.append(words.t("feeds.contact_hours", hours=community.contact["hours"]))
     if where.base_url:
         url = where.url(community.url)
-        lines.append(_say("details", language, url=url))
+        lines.append(words.t("feeds.details", url=url))
         event.add("url", url)
     event.add("description", "\n".join(lines))
     event.add("status", "TENTATIVE")  # the regular day, not a recorded meeting: it may move

@@ -22,12 +22,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import privacy, scaffold, schema
 from .model import BoardModel, Community
 from .schema import FieldSpec, Vocabulary
 from .records import PHONE, RESOLUTION_REF, SLUG, URL
+from .words import Words
 
 DECAP_VERSION = "3.16.3"
 JS_YAML_VERSION = "4.1.0"
@@ -36,6 +35,7 @@ FORMAT = "ailin-yaml"  # the file format admin/ailin-admin.js registers
 DATE = "YYYY-MM-DD"  # Decap's (dayjs) spelling of ISO dates
 EDITED_KINDS = tuple(scaffold.FOLDERS)  # suggestion, meeting, project: a folder of files each
 REFERENCED_KINDS = {"suggestion", "meeting", "project"}  # refs a relation widget can offer
+WORDS = Words.of("zh")  # the editor speaks Chinese (locale zh_Hans), like the schemas' labels it shows
 
 
 def admin_files(board: BoardModel, content_dir: Path) -> dict[str, bytes]:
@@ -148,7 +148,7 @@ class _Forms:
         """One form field: its Chinese label, help text and widget; required as the schema says."""
         hint = spec.help.get("zh", "")
         if spec.type in privacy.TEXT_TYPES and not reviewers_notes:  # what the privacy guard reads
-            hint += FORM_HINT
+            hint += WORDS.t("editor.privacy")  # the privacy guard's rule, under every text field it reads
         result = {"name": name, "label": spec.label("zh"), "required": spec.required}
         if hint:
             result["hint"] = hint
@@ -177,13 +177,13 @@ class _Forms:
         if kind == "enum":
             return {"widget": "select", "options": self.options(spec.vocabulary)}
         if kind == "slug":
-            return _pattern(SLUG.pattern, "只用小写字母、数字和连字符，如 jt-2024-001")
+            return _pattern(SLUG.pattern, WORDS.t("editor.slug"))
         if kind == "ref":
             return self.relation(spec.to)
         if kind == "url":
-            return _pattern(URL.pattern, "以 http:// 或 https:// 开头的网址")
+            return _pattern(URL.pattern, WORDS.t("editor.url"))
         if kind == "phone":
-            return _pattern(PHONE.pattern, "电话号码，如 028-12345678")
+            return _pattern(PHONE.pattern, WORDS.t("editor.phone"))
         if kind == "list":
             return self.list_widget(spec, reviewers_notes)
         if kind == "object":
@@ -230,7 +230,7 @@ class _Forms:
                 "value_field": "compounds.*.id", "search_fields": ["compounds.*.name", "compounds.*.id"],
                 "display_fields": ["compounds.*.name"],
             }
-        return _pattern(RESOLUTION_REF.pattern, "会议编号#决议编号，如 jt-m-2024-03#r1")
+        return _pattern(RESOLUTION_REF.pattern, WORDS.t("editor.resolution"))
 
     def options(self, vocabulary_name: str | None) -> list[dict[str, str]]:
         """Chinese labels shown, English keys written."""
@@ -251,22 +251,15 @@ class _Forms:
 def _page() -> str:
     """The editor page, naming the pinned bundles it loads."""
     page = (ADMIN / "index.html").read_text(encoding="utf-8")
-    return page.replace("@DECAP_VERSION@", DECAP_VERSION).replace("@JS_YAML_VERSION@", JS_YAML_VERSION)
+    page = page.replace("@DECAP_VERSION@", DECAP_VERSION).replace("@JS_YAML_VERSION@", JS_YAML_VERSION)
+    return page.replace("@TITLE@", WORDS.both("editor.title"))
 
 
 def _length(spec: FieldSpec) -> dict[str, Any]:
     if not spec.max_length:
         return {}
-    return _pattern(rf"^[\s\S]{{0,{spec.max_length}}}$", f"最多 {spec.max_length} 个字")
+    return _pattern(rf"^[\s\S]{{0,{spec.max_length}}}$", WORDS.t("editor.max_length", limit=spec.max_length))
 
 
 def _pattern(pattern: str, message: str) -> dict[str, Any]:
     return {"widget": "string", "pattern": [pattern, message]}
-
-
-def _form_hint() -> str:
-    words = yaml.safe_load(privacy.WORDS_FILE.read_text(encoding="utf-8"))
-    return words["form_hint"]["zh"]
-
-
-FORM_HINT = _form_hint()  # the privacy guard's rule, under every text field it reads

@@ -1,4 +1,5 @@
-"""Turn problem records into words: the zh/en catalogue and the output formats.
+"""Turn problem records into words: each code's message from the word catalogue
+(generator/words/), and the output formats.
 
 The same Problem renders as a GCC-style line for people, a GitHub Actions annotation for pull
 requests, or JSON for tools.
@@ -9,38 +10,30 @@ from __future__ import annotations
 import functools
 import json
 import re
-import string
-from pathlib import Path
 from typing import Any, Iterable
-
-import yaml
 
 from .problems import Problem
 from .schema import Term
+from .words import Words
 
-CATALOGUE = Path(__file__).with_name("messages.yaml")
 FORMATS = ("text", "github", "json")
-
-
-@functools.cache
-def catalogue() -> dict[str, Any]:
-    return yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))
 
 
 def codes() -> list[str]:
     """Every problem code, in catalogue order."""
-    return [code for code in catalogue() if not code.startswith("_")]
+    return list(Words.of("zh").section("problems"))
 
 
 def word(key: Any, language: str) -> str:
-    entry = catalogue()["_words"].get(key)
-    return entry[language] if entry else str(key)
+    """The name of a record kind or a value type (`suggestion`, `mapping` …), else the key itself."""
+    words = Words.of(language)
+    return words.t(f"check.names.{key}") if words.has(f"check.names.{key}") else str(key)
 
 
 @functools.cache
-def _yaml_problem_patterns() -> list[tuple[re.Pattern, dict]]:
+def _yaml_problem_patterns(language: str) -> list[tuple[re.Pattern, str]]:
     """PyYAML's problems that name a character (`found %r`), as patterns of what it prints."""
-    said = catalogue()["_yaml_problems"]
+    said = Words.of(language).section("yaml_problems")
     placeholders = {"%r": ".+", "%s": ".+", "%d": "[0-9]+"}
     patterns = []
     for problem in (p for p in said if "%" in p):
@@ -52,54 +45,40 @@ def _yaml_problem_patterns() -> list[tuple[re.Pattern, dict]]:
 
 def _yaml_problem(detail: str, language: str) -> str:
     """The YAML parser's words for a syntax error, said for volunteers."""
-    said = catalogue()["_yaml_problems"]
-    entry = said.get(detail) or next((e for pattern, e in _yaml_problem_patterns() if pattern.fullmatch(detail)), None)
-    return entry[language] if entry else said["_other"][language].format(detail=detail)
+    said = Words.of(language).section("yaml_problems")
+    text = said.get(detail) or next((t for pattern, t in _yaml_problem_patterns(language) if pattern.fullmatch(detail)), None)
+    return text if text is not None else Words.of(language).t("yaml_problems._other", detail=detail)
 
 
 def _argument(key: str, value: Any, language: str) -> str:
+    words = Words.of(language)
     if key == "detail":
         return _yaml_problem(value, language)
     if key == "order":  # steps in order: "受理（accept） → 行动（act）" or "accept → act"
         return " → ".join(_argument("step", term, language) for term in value)
     if isinstance(value, Term):  # a step named by its Chinese name, as the eight steps are known
-        return f"{value.zh}（{value.key}）" if language == "zh" else value.key
-    if isinstance(value, list):  # vocabulary terms: "red（红色）、…" or "red (red), …"
-        if language == "zh":
-            return "、".join(f"{term.key}（{term.zh}）" for term in value)
-        return ", ".join(term.key for term in value)
+        return words.t("format.label_key", label=value.zh, key=value.key)
+    if isinstance(value, list):  # vocabulary terms: "red（红色）、…" or "red, …"; or names
+        return words.join(
+            words.t("format.key_label", key=item.key, label=item.zh) if isinstance(item, Term) else str(item) for item in value
+        )
     if key in ("expected", "actual", "found", "where"):
         return word(value, language)
     return str(value)
 
 
 def message(problem: Problem, language: str = "zh") -> str:
-    entry = catalogue()[problem.code]
+    words = Words.of(language)
     args = {key: _argument(key, value, language) for key, value in problem.args.items()}
-    text = entry[language].format(**args)
+    text = words.t(f"problems.{problem.code}", **args)
     if problem.args.get("guess"):
-        text += (" " if language == "en" else "") + catalogue()["_guess"][language].format(guess=problem.args["guess"])
+        text += words.t("punctuation.sentence_gap") + words.t("check.guess", guess=problem.args["guess"])
     return text
 
 
-class _CountFormatter(string.Formatter):
-    """`{errors:error|errors}` -> "1 error" or "2 errors": English nouns follow their count."""
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        if "|" not in format_spec:
-            return super().format_field(value, format_spec)
-        one, many = format_spec.split("|")
-        return f"{value} {one if value == 1 else many}"
-
-
-def say(key: str, language: str, **args: Any) -> str:
-    """A catalogue sentence that is not a problem (a summary, a command's report)."""
-    return _CountFormatter().format(catalogue()[key][language], **args)
-
-
 def summary(errors: int, warnings: int, records: int, language: str = "zh") -> str:
-    key = "_summary_failed" if errors else ("_summary_warnings" if warnings else "_summary_clean")
-    return say(key, language, errors=errors, warnings=warnings, records=records)
+    key = "summary_failed" if errors else ("summary_warnings" if warnings else "summary_clean")
+    return Words.of(language).t(f"check.{key}", errors=errors, warnings=warnings, records=records)
 
 
 def _escape_github(text: str) -> str:

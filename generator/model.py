@@ -22,11 +22,13 @@ from typing import Any, Iterable
 from . import schema, urls
 from .records import CheckedBoard, Record
 
+# The 四早四快 time limits a board.yaml need not repeat; the default names of the priorities are
+# words (`priorities.<key>` in generator/words/).
 DEFAULT_PRIORITIES = {
-    "red": {"label": "紧急重要", "respond_days": 1, "close_days": 7},
-    "orange": {"label": "紧急", "respond_days": 3, "close_days": 15},
-    "yellow": {"label": "重要", "respond_days": 7, "close_days": 30},
-    "blue": {"label": "一般", "respond_days": 15, "close_days": 60},
+    "red": {"respond_days": 1, "close_days": 7},
+    "orange": {"respond_days": 3, "close_days": 15},
+    "yellow": {"respond_days": 7, "close_days": 30},
+    "blue": {"respond_days": 15, "close_days": 60},
 }
 PRIORITY_ORDER = list(DEFAULT_PRIORITIES)
 
@@ -57,7 +59,7 @@ class Status(enum.Enum):
 @dataclass(frozen=True)
 class PriorityRule:
     key: str
-    label: str
+    label: str | None  # the board's own name (board.yaml); None: the default name, a word
     respond_days: int
     close_days: int
 
@@ -441,7 +443,7 @@ def _priorities(settings: dict[str, Any]) -> dict[str, PriorityRule]:
     configured = settings.get("priorities", {})
     rules = {}
     for key, defaults in DEFAULT_PRIORITIES.items():
-        merged = {**defaults, **configured.get(key, {})}
+        merged = {"label": None, **defaults, **configured.get(key, {})}
         rules[key] = PriorityRule(key, merged["label"], merged["respond_days"], merged["close_days"])
     return rules
 

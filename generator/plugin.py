@@ -22,8 +22,9 @@ from .cache import CommunityCache, content_digests, default_folder, digest, gene
 from .cache import fingerprints as community_fingerprints
 from .opendata import OpenDataError
 from .publish import StagedOutput, write_shard_manifest
-from .render import Site, theme_safe, theme_words, word
+from .render import Site, theme_safe
 from .shells import Shells, add_to_sitemap
+from .words import Words
 
 
 log = logging.getLogger("mkdocs.plugins.ailin")
@@ -76,9 +77,9 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         if board.base_url and not config.site_url:
             config.site_url = board.base_url
         if not board.base_url:  # a published site would carry no QR codes and relative feed links
-            log.warning(word("no_base_url", board.language))
+            log.warning(Words.of(board.language).t("build.no_base_url"))
         config.theme["language"] = board.language  # Material's own words and <html lang>
-        config.extra["words"] = theme_words(board.language)  # the words of our theme overrides
+        config.extra["words"] = Words.of(board.language)  # the words of our theme overrides
         if self.command == "build":  # `serve` builds into a temporary folder of its own
             self.staged = StagedOutput(Path(config.site_dir))
             config.site_dir = str(self.staged.staging)

@@ -18,13 +18,10 @@ from pathlib import Path
 from typing import Callable
 
 from . import pipeline
+from .words import Words
 
 log = logging.getLogger("mkdocs.ailin")
 
-WORDS = {
-    "zh": {"title": "内容有错误，预览暂停更新", "lead": "改好下面的问题并保存文件，这个页面会自动变回网站。"},
-    "en": {"title": "The content has errors; the preview is paused", "lead": "Fix the problems below and save: this page turns back into the site by itself."},
-}
 # The page asks for itself every second: while the content has errors every address answers
 # 404 with this page; the first answer that is not 404 is the rebuilt site.
 RELOAD_SCRIPT = """<script>
@@ -36,14 +33,15 @@ setInterval(function () {
 
 def error_page(report: str, language: str) -> str:
     """A small self-contained page with `ailin check`'s lines."""
-    words = WORDS.get(language, WORDS["zh"])
+    words = Words.of(language)
+    title = html.escape(words.t("preview.title"))
     return (
         f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(words['title'])}</title>"
+        f"<title>{title}</title>"
         "<style>body{font:16px/1.6 system-ui,sans-serif;margin:1rem;max-width:60rem}"
         "h1{font-size:1.3rem;color:#b00020}pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:.8rem}</style>"
-        f"</head><body><h1>{html.escape(words['title'])}</h1><p>{html.escape(words['lead'])}</p>"
+        f"</head><body><h1>{title}</h1><p>{html.escape(words.t('preview.lead'))}</p>"
         f"<pre>{html.escape(report)}</pre>{RELOAD_SCRIPT}</body></html>"
     )
 
@@ -117,7 +115,7 @@ def serve(
         try:
             server.serve()
         except KeyboardInterrupt:
-            log.info("Shutting down...")
+            log.info(Words.of(language).t("preview.stopped"))
         finally:
             server.shutdown()
     finally:

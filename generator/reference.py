@@ -1,7 +1,8 @@
 """Reference pages generated from the data they describe, so they never drift.
 
-`python -m ailin.reference` rewrites docs/errors.md (from the message catalogue) and
-docs/fields.md (from schemas/); a test fails when the committed pages are stale.
+`python -m ailin.reference` rewrites docs/errors.md (from the word catalogue's `problems`) and
+docs/fields.md (from schemas/); a test fails when the committed pages are stale. Both pages show
+Chinese and English side by side.
 """
 
 from __future__ import annotations
@@ -10,29 +11,30 @@ from pathlib import Path
 
 from . import messages, schema
 from .schema import FieldSpec
+from .words import Words
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-TYPE_NAMES = {
-    "string": "文字 text", "markdown": "Markdown", "slug": "编号 id", "date": "日期 date",
-    "integer": "整数 integer", "amount": "数字 number", "boolean": "true/false", "enum": "选项 choice",
-    "ref": "引用 reference", "url": "网址 URL", "phone": "电话 phone", "path": "文件 file",
-    "list": "列表 list", "object": "字段组 mapping", "counts": "人数/票数 counts", "labels": "名称表 labels",
-}
+ZH, EN = Words.of("zh"), Words.of("en")
+
+
+def _type_name(kind: str) -> str:
+    """文字 text, 编号 id …: a field type in both languages."""
+    key = f"reference.types.{kind}"
+    return ZH.both(key, " ") if ZH.has(key) else kind
 
 
 def errors_page() -> str:
     lines = [
-        "# `ailin check` 信息一览 · Every message of `ailin check`",
+        f"# {ZH.both('reference.errors_title')}",
         "",
-        "Generated from `generator/messages.yaml` by `python -m ailin.reference`; do not edit.",
+        "Generated from `generator/words/zh.yaml` and `en.yaml` by `python -m ailin.reference`; do not edit.",
         "Each line of `ailin check` ends with its code in brackets, e.g. `[unknown-key]`.",
         "",
-        "| code | 中文 | English |",
+        f"| code | {ZH.t('format.language')} | {EN.t('format.language')} |",
         "| --- | --- | --- |",
     ]
     for code in messages.codes():
-        entry = messages.catalogue()[code]
-        cells = [entry["zh"], entry["en"]]
+        cells = [ZH.t(f"problems.{code}"), EN.t(f"problems.{code}")]
         lines.append(f"| `{code}` | " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -40,18 +42,18 @@ def errors_page() -> str:
 def _rows(fields: dict[str, FieldSpec], prefix: str = "") -> list[str]:
     rows = []
     for name, spec in fields.items():
-        kind = TYPE_NAMES.get(spec.type, spec.type)
+        kind = _type_name(spec.type)
         if spec.type == "enum":
             kind += ": " + ", ".join(f"`{k}` {t.zh}" for k, t in schema.vocabulary(spec.vocabulary).terms.items())
         elif spec.type == "ref":
             kind += f" → {spec.to}"
         elif spec.type == "list" and spec.items and spec.items.type != "object":
-            kind += " of " + TYPE_NAMES.get(spec.items.type, spec.items.type)
+            kind += " of " + _type_name(spec.items.type)
             if spec.items.to:
                 kind += f" → {spec.items.to}"
         elif spec.keys:
             kind += ": " + ", ".join(f"`{k}`" for k in spec.keys)
-        need = "必填 required" if spec.required else (
+        need = ZH.both("reference.required", " ") if spec.required else (
             "when " + ", ".join(f"{k} = {'/'.join(v)}" for k, v in spec.required_when.items()) if spec.required_when else ""
         )
         help_text = f"{spec.help.get('zh', '')}<br>{spec.help.get('en', '')}".replace("|", "\\|")
@@ -64,7 +66,7 @@ def _rows(fields: dict[str, FieldSpec], prefix: str = "") -> list[str]:
 
 def fields_page() -> str:
     lines = [
-        "# 字段说明 · Field reference",
+        f"# {ZH.both('reference.fields_title')}",
         "",
         "Generated from `schemas/` by `python -m ailin.reference`; do not edit.",
         "See [format.md](format.md) for examples.",
@@ -77,7 +79,7 @@ def fields_page() -> str:
             "",
             f"`{record.file}`",
             "",
-            "| field | 名称 | type | | 说明 · help |",
+            f"| field | {ZH.t('reference.name')} | type | | {ZH.both('reference.help')} |",
             "| --- | --- | --- | --- | --- |",
             *_rows(record.fields),
         ]

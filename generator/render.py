@@ -4,15 +4,13 @@ Each page is written as a Markdown file whose body is one HTML block, with its t
 settings in front matter. The MkDocs plugin hands the HTML to the theme without running
 Markdown (fast); any engine that reads such a docs folder renders the same page without it.
 
-Length (about 460 lines): one method per page kind on `Renderer`, plus the text helpers
-(`format_date`, `format_number`, `share_title`) that feeds.py shares; those move to the one
-`Words` object of issue 14 F.
+Length (about 410 lines): one method per page kind on `Renderer`. Every word, date and number
+comes from the board's `Words` (generator/words/), which templates get as `words` and `t`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -29,7 +27,8 @@ from markupsafe import Markup
 from . import charts, metrics, schema, urls
 from .search import SearchDoc, plain, snippet
 from .qr import qr_svg
-from .model import DEFAULT_PRIORITIES, PRIORITY_ORDER, BoardModel, Community, Meeting, Project, Status, Suggestion, deliberation_dates
+from .words import Words
+from .model import PRIORITY_ORDER, BoardModel, Community, Meeting, Project, Status, Suggestion, deliberation_dates
 
 TEMPLATES = Path(__file__).with_name("templates")
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre", "h3", "h4", "hr"}
@@ -157,25 +156,6 @@ class Site:
             yield from self.community_pages(community)
 
 
-@functools.cache
-def _strings() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((TEMPLATES / "strings.yaml").read_text(encoding="utf-8"))
-
-
-THEME_WORDS = ("og_locale", "search", "search_label", "search_placeholder", "search_close",
-               "search_loading", "search_hint", "search_none", "search_count", "search_more", "search_failed",
-               "suggestion", "meeting", "project", "community", "not_found", "not_found_note", "back_home", "sep")
-
-
-def theme_words(language: str) -> dict[str, str]:
-    """The words the theme's templates and scripts show, from the same catalogue as the pages."""
-    return {key: word(key, language) for key in THEME_WORDS}
-
-
-def word(key: str, language: str) -> str:
-    return _strings()[key][language]
-
-
 # A line break inside a paragraph renders as a space; between Chinese characters that space
 # is a visible gap ("产权证， 影响"), so such breaks are joined.
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
@@ -212,27 +192,13 @@ class _Markdown:
         ))
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def format_date(value: dt.date | None, language: str) -> str:
-    if value is None:
-        return ""
-    if language == "zh":
-        return f"{value.year}年{value.month}月{value.day}日"
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"  # not %b: it follows the locale
-
-
-def format_number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
-
-
 class Renderer:
     """Renders every page of a board; one instance per build."""
 
     def __init__(self, board: BoardModel):
         self.board = board
         self.language = board.language
+        self.words = Words.of(board.language)
         self.md = _Markdown()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -241,21 +207,13 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters.update(
-            date=lambda d: format_date(d, self.language),
-            num=format_number,
-            md=self.md,
-        )
+        self.env.filters.update(date=self.words.date, num=Words.number, md=self.md)
         self.env.globals.update(
-            t=self.t, label=self.label, priority_label=self.priority_label, board=board, lang=self.language,
-            priorities=PRIORITY_ORDER, photo_path=photo_path,
+            words=self.words, t=self.words.t, label=self.label, priority_label=self.priority_label, board=board,
+            lang=self.language, priorities=PRIORITY_ORDER, photo_path=photo_path,
         )
 
     # -- words ------------------------------------------------------------------------------
-
-    def t(self, key: str, **args: Any) -> str:
-        text = word(key, self.language)
-        return text.format(**args) if args else text
 
     def label(self, vocabulary: str, key: str | None) -> str:
         if key is None:
@@ -264,15 +222,15 @@ class Renderer:
             return self.board.categories.label(key, self.language)
         if vocabulary == "funding_source":
             return self.board.funding_sources.label(key, self.language)
-        return schema.vocabulary(vocabulary).label(key, self.language)
+        return self.words.label(vocabulary, key)
 
     def priority_label(self, key: str) -> str:
-        """The board's own name of a priority (board.yaml `priorities.<key>.label`); an English
-        board that kept the default Chinese name gets the English default."""
+        """The board's own name of a priority (board.yaml `priorities.<key>.label`), else the
+        default one; a board that kept the default Chinese name (as the sample writes it out)
+        gets the default in its own language."""
         label = self.board.priorities[key].label
-        if self.language == "en" and label == DEFAULT_PRIORITIES[key]["label"]:
-            return self.t(f"priority_{key}")
-        return label
+        default = f"priorities.{key}"
+        return self.words.t(default) if label in (None, Words.of("zh").t(default)) else label
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -300,7 +258,7 @@ class Renderer:
         board = self.board
         figures = metrics.compute(board.suggestions.values())
         per_community = {c: metrics.compute(board.suggestions_of(c)) for c in board.communities}
-        description = self.t("board_figures") + f" · {self.t('received_count')} {figures.received} · {self.t('closure')} {figures.closure.percent}"
+        description = self.words.t("site.board_figures") + f" · {self.words.t('site.received_count')} {figures.received} · {self.words.t('site.closure')} {figures.closure.percent}"
         return self._page(
             "index.html", "", board.title, description, searchable=True,
             figures=figures, per_community=per_community, latest=self._latest(board.suggestions.values(), board.meetings.values(), board.projects.values()),
@@ -317,20 +275,15 @@ class Renderer:
         on_time_rows = [
             (self.label("priority", key), on, late, key) for key, on, late in metrics.on_time_by_priority(suggestions)
         ]
-        empty = self.t("no_data")
         chart_svgs = {
-            "status": charts.status_breakdown(status_rows, self.t("chart_status"), empty_text=empty),
-            "monthly": charts.monthly_received_closed(
-                metrics.monthly(suggestions), self.t("chart_monthly"), self.t("received_short"), self.t("closed_short"),
-                month_format=self.t("month_format"), empty_text=empty),
-            "on_time": charts.on_time_by_priority(
-                on_time_rows, self.t("chart_on_time"), self.t("on_time_short"), self.t("late_short"),
-                none_text=self.t("none"), empty_text=empty),
+            "status": charts.status_breakdown(status_rows, self.words.t("site.chart_status"), self.words),
+            "monthly": charts.monthly_received_closed(metrics.monthly(suggestions), self.words.t("site.chart_monthly"), self.words),
+            "on_time": charts.on_time_by_priority(on_time_rows, self.words.t("site.chart_on_time"), self.words),
         }
         whitelist = [s for s in metrics.newest_first(suggestions) if s.is_solved]
         follow_up = [s for s in suggestions if s.needs_follow_up]
         title = f"{community.name} · {board.title}"
-        description = f"{community.street} {community.name} · {self.t('received_count')} {figures.received} · {self.t('closure')} {figures.closure.percent} · {self.t('satisfaction')} {figures.satisfaction.percent}"
+        description = f"{community.street} {community.name} · {self.words.t('site.received_count')} {figures.received} · {self.words.t('site.closure')} {figures.closure.percent} · {self.words.t('site.satisfaction')} {figures.satisfaction.percent}"
         home = community.url
         return self._page(
             "community.html", community.file_url("embed/") if embed else home, title, description, searchable=not embed,
@@ -360,7 +313,7 @@ class Renderer:
         community = self.board.communities[m.community]
         title = share_title(m.display_title(self.language), community.name)
         return self._page(
-            "meeting.html", m.url, title, f"{format_date(m.date, self.language)} · {m.place}",
+            "meeting.html", m.url, title, f"{self.words.date(m.date)} · {m.place}",
             m=m, community=community, agenda=self.board.suggestions_for_meeting(m),
         )
 
@@ -368,7 +321,7 @@ class Renderer:
         community = self.board.communities[p.community]
         status = self.label("project_status", p.status)
         title = share_title(p.title, status, community.name)
-        outputs = self.t("sep").join(f"{o.label} {format_number(o.quantity)}{o.unit}" for o in p.outputs)
+        outputs = self.words.quantities(p.outputs)
         return self._page(
             "project.html", p.url, title, outputs or p.title,
             p=p, community=community, suggestions=self.board.suggestions_for_project(p),
@@ -382,7 +335,7 @@ class Renderer:
         solved = [s for s in metrics.newest_first(suggestions) if s.is_solved][:6]
         home = community.url
         return self._page(
-            "poster.html", community.file_url("poster/"), f"{community.name} · {self.t('poster')}", self.t("poster_note"),
+            "poster.html", community.file_url("poster/"), f"{community.name} · {self.words.t('site.poster')}", self.words.t("site.poster_note"),
             layout="bare.html", feed=None, community=community, figures=figures, solved=solved,
             next_day=next_deliberation_day(community, self.board.as_of), qr=self.qr(home, community.name, printed=True),
             url=self.absolute(home),
@@ -391,7 +344,7 @@ class Renderer:
     def render_data(self, package: dict, rows: dict[str, int]) -> Page:
         """数据下载: what each open-data table holds, with its columns and a download link."""
         return self._page(
-            "data.html", "data/", self.t("data_title"), self.t("data_note"), searchable=True,
+            "data.html", "data/", self.words.t("site.data_title"), self.words.t("site.data_note"), searchable=True,
             package=package, rows=rows,
         )
 
@@ -403,7 +356,7 @@ class Renderer:
                 last = s.steps[-1]
                 events.append({"date": last.date, "kind": "suggestion", "record": s, "what": self.label("step", last.step)})
             else:
-                events.append({"date": s.received, "kind": "suggestion", "record": s, "what": self.t("received_short")})
+                events.append({"date": s.received, "kind": "suggestion", "record": s, "what": self.words.t("site.received_short")})
         for m in meetings:
             events.append({"date": m.date, "kind": "meeting", "record": m, "what": self.label("meeting_kind", m.kind)})
         for p in projects:
@@ -422,14 +375,14 @@ class Renderer:
         for c in board.communities.values():
             summary = plain(c.summary)
             docs.append(SearchDoc(
-                c.url, c.name, f"{c.street} · {self.t('community')}",
+                c.url, c.name, f"{c.street} · {self.words.t('site.community')}",
                 " ".join([c.street, c.district or "", summary, *c.compounds.values()]), snippet=snippet(summary)))
         for s in board.suggestions.values():
             community = board.communities[s.community]
             summary = plain(s.summary)
             compound = community.compounds.get(s.compound, "") if s.compound else ""
             docs.append(SearchDoc(
-                s.url, s.title, f"{community.name} · {self.t('suggestion')}",
+                s.url, s.title, f"{community.name} · {self.words.t('site.suggestion')}",
                 f"{compound} {summary}", status=s.status.label(self.language), chip=f"ab-status-{s.status.value}",
                 snippet=snippet(" ".join(filter(None, [compound, summary])))))
         for m in board.meetings.values():
@@ -437,13 +390,13 @@ class Renderer:
             resolutions = " ".join(plain(r.text) for r in m.resolutions)
             docs.append(SearchDoc(
                 m.url, m.display_title(self.language),
-                f"{community.name} · {self.label('meeting_kind', m.kind)} · {format_date(m.date, self.language)}",
+                f"{community.name} · {self.label('meeting_kind', m.kind)} · {self.words.date(m.date)}",
                 f"{m.place} {resolutions}", snippet=snippet(resolutions or m.place)))
         for p in board.projects.values():
             community = board.communities[p.community]
-            outputs = self.t("sep").join(f"{o.label} {format_number(o.quantity)}{o.unit}" for o in p.outputs)
+            outputs = self.words.quantities(p.outputs)
             docs.append(SearchDoc(
-                p.url, p.title, f"{community.name} · {self.t('project')}",
+                p.url, p.title, f"{community.name} · {self.words.t('site.project')}",
                 f"{plain(p.summary)} {outputs}", status=self.label("project_status", p.status),
                 chip=f"ab-project-{p.status}", snippet=snippet(outputs or plain(p.summary))))
         return docs

@@ -12,9 +12,12 @@ from pathlib import Path
 
 from . import boardrepo, schema
 from .schema import FieldSpec
+from .words import Words
 
 KINDS = ("suggestion", "meeting", "project", "community", "board")
 FOLDERS = {"suggestion": "suggestions", "meeting": "meetings", "project": "projects"}
+# A template's comments are Chinese, like the schemas' help they quote, whatever --lang says.
+TEMPLATE = Words.of("zh")
 
 
 def next_id(folder: Path, community: str, kind: str, today: dt.date) -> str:
@@ -39,13 +42,16 @@ def _placeholder(spec: FieldSpec, today: dt.date) -> str:
 
 
 def _choices(spec: FieldSpec) -> str:
-    return "、".join(f"{t.key}（{t.zh}）" for t in schema.vocabulary(spec.vocabulary).terms.values())
+    """可选：red（红色）、orange（橙色）…"""
+    terms = schema.vocabulary(spec.vocabulary).terms.values()
+    return TEMPLATE.colon(TEMPLATE.t("new_record.choices"), TEMPLATE.join(
+        TEMPLATE.t("format.key_label", key=t.key, label=t.zh) for t in terms))
 
 
 def _comment(spec: FieldSpec, indent: str) -> list[str]:
     lines = [f"{indent}# {spec.help.get('zh', '')}"]
     if spec.type == "enum":
-        lines.append(f"{indent}# 可选：" + _choices(spec))
+        lines.append(f"{indent}# {_choices(spec)}")
     return lines
 
 
@@ -53,7 +59,8 @@ def render_template(kind: str, record_id: str, today: dt.date) -> str:
     """The commented YAML for a new record of `kind`."""
     record = schema.record_schema(kind)
     # A board repository has no docs/ folder: the reference is named, not linked.
-    lines = [f"# {record.title['zh']} · {record.title['en']}。字段说明：ailin 文档 fields.md。写完运行 ailin check。", ""]
+    title = f"{record.title['zh']} · {record.title['en']}"
+    lines = [f"# {TEMPLATE.t('new_record.header', title=title)}", ""]
     for name, spec in record.fields.items():
         if name == "privacy_exceptions":
             continue
@@ -64,7 +71,7 @@ def render_template(kind: str, record_id: str, today: dt.date) -> str:
             lines.append(f"{name}: {_placeholder(spec, today)}".rstrip())
         elif spec.type == "list" and spec.items is not None and spec.items.fields:
             example = ", ".join(f"{key}: {_placeholder(sub, today)}" for key, sub in spec.items.fields.items())
-            lines += [f"# {key} 可选：{_choices(sub)}" for key, sub in spec.items.fields.items() if sub.type == "enum"]
+            lines += [f"# {key} {_choices(sub)}" for key, sub in spec.items.fields.items() if sub.type == "enum"]
             lines += [f"# {name}:", f"#   - {{{example}}}"]
         elif spec.type == "list":
             lines.append(f"# {name}: []")
@@ -80,18 +87,14 @@ def render_template(kind: str, record_id: str, today: dt.date) -> str:
 class MissingCommunity(Exception):
     """A record for a community that has no community.yaml: a mistyped id, or one not set up."""
 
-    WORDS = {
-        "zh": "社区 {community} 还没有 community.yaml。请先运行 ailin new community {community} 建立这个社区，再新建{kind}；如果社区已经建好，请核对社区编号（即 communities/ 下的文件夹名）。",
-        "en": "The community {community} has no community.yaml. Run ailin new community {community} first, then add the {kind}; if the community exists, check its id (its folder name under communities/).",
-    }
-
     def __init__(self, community: str, kind: str) -> None:
         super().__init__(community)
         self.community, self.kind = community, kind
 
     def words(self, language: str) -> str:
-        kind = schema.record_schema(self.kind).title[language] if language == "zh" else self.kind
-        return self.WORDS[language].format(community=self.community, kind=kind)
+        words = Words.of(language)
+        kind = schema.record_schema(self.kind).title[words.language]
+        return words.t("new_record.missing_community", community=self.community, kind=kind)
 
 
 def new_record(content: Path, kind: str, community: str, record_id: str | None, today: dt.date) -> Path:

@@ -9,6 +9,7 @@ import yaml
 
 from ailin import messages
 from ailin.problems import Location, Problem
+from ailin.words import LANGUAGES, Words
 
 PYYAML = Path(yaml.__file__).parent
 
@@ -37,7 +38,8 @@ def _pyyaml_problems() -> set[str]:
 def test_every_pyyaml_problem_has_words_in_the_catalogue() -> None:
     problems = _pyyaml_problems()
     assert len(problems) > 30  # the walk really found PyYAML's raise statements
-    assert problems - set(messages.catalogue()["_yaml_problems"]) == set()
+    for language in LANGUAGES:
+        assert problems - set(Words.of(language).section("yaml_problems")) == set()
 
 
 def test_a_problem_that_names_a_character_is_found_by_its_pattern() -> None:

@@ -3,8 +3,8 @@ reads each cell from the model, so a Table Schema and its rows cannot drift apar
 rows as CSV cells and bytes.
 
 A column that holds a record field takes its words from the field's schema in schemas/; the few
-derived columns (status, overdue, the keys that tie a row to its parent) have theirs in
-derived.yaml beside this module.
+derived columns (status, overdue, the keys that tie a row to its parent) are declared in
+derived.yaml beside this module, with their words in the catalogue (generator/words/).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import yaml
 from .. import schema
 from ..model import BoardModel, Suggestion
 from ..schema import FieldSpec
+from ..words import LANGUAGES, Words
 
 DATA_DIR = "data"
 DATA_JSON_VERSION = 1  # the shape of c/<community>/data.json; raise it when a key changes meaning
@@ -36,8 +37,8 @@ DEFAULT_LICENSE = {
 # Only free-text columns: ids, keys, dates and numbers never start so (a negative number is a number).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FREE_TEXT = ("string", "markdown")
-# Words for what the schemas do not declare: derived columns, the keys of `counts` fields that
-# have no vocabulary, and what one row of each table is. Same shape as a field in schemas/.
+# What the schemas do not declare: derived columns and their vocabularies. Same shape as a field
+# in schemas/; their words are `opendata.columns.<name>` in the catalogue.
 DERIVED: dict[str, Any] = yaml.safe_load(Path(__file__).with_name("derived.yaml").read_text(encoding="utf-8"))
 
 
@@ -55,7 +56,7 @@ class Column:
 @dataclass(frozen=True)
 class TableSpec:
     name: str
-    title: str  # a schema path whose title names the table, or "=name" in derived.yaml titles
+    title: str  # a schema path whose title names the table, or "=name" for opendata.titles.<name> in the catalogue
     rows: Callable[[BoardModel], Iterable[Any]]
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ()
@@ -64,11 +65,14 @@ class TableSpec:
 def _resolve(source: str) -> tuple[FieldSpec, bool]:
     """The field spec a column comes from, and whether every row must have a value."""
     if source.startswith("="):
-        raw = DERIVED["fields"][source[1:]]
+        name = source[1:]
+        raw = DERIVED["fields"][name]
+        words = {language: Words.of(language) for language in LANGUAGES}
         spec = FieldSpec(
-            name=source[1:], type=raw["type"], required=raw.get("required", False),
-            title=raw["title"], help=raw["help"], vocabulary=raw.get("vocabulary"), min=raw.get("min"),
-            to=raw.get("to"),
+            name=name, type=raw["type"], required=raw.get("required", False),
+            title={language: w.t(f"opendata.columns.{name}.title") for language, w in words.items()},
+            help={language: w.t(f"opendata.columns.{name}.help") for language, w in words.items()},
+            vocabulary=raw.get("vocabulary"), min=raw.get("min"), to=raw.get("to"),
         )
         return spec, spec.required
     kind, first, *rest = source.split(".")
@@ -81,9 +85,7 @@ def _resolve(source: str) -> tuple[FieldSpec, bool]:
         else:  # a field of an object: optional when the object is, titled "contact: address"
             parent, spec = spec, spec.fields[name]
             required = required and spec.required
-            title = {
-                "zh": f"{parent.title['zh']}：{spec.title['zh']}", "en": f"{parent.title['en']}: {spec.title['en']}",
-            }
+            title = {language: Words.of(language).colon(parent.title[language], spec.title[language]) for language in LANGUAGES}
             spec = dataclasses.replace(spec, title=title)
     return spec, required
 

@@ -1,4 +1,7 @@
-"""Table Schemas and the data package descriptor, generated from schemas/*.yaml and derived.yaml."""
+"""Table Schemas and the data package descriptor, generated from schemas/*.yaml and derived.yaml.
+
+Titles and descriptions carry both languages, the board's first; their words come from schemas/
+and the catalogue (generator/words/, opendata)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from .. import schema
 from ..model import BoardModel
 from ..records import ID as ID_PATTERN
 from ..schema import Vocabulary
+from ..words import LANGUAGES, Words
 from .tables import DERIVED, FREE_TEXT, TABLES, Column, TableSpec, _resolve, foreign_keys
 
 PACKAGE_NAME = "ailin-board"
@@ -18,7 +22,7 @@ _TYPES = {
     "path": "string", "enum": "string", "date": "date", "integer": "integer", "count": "integer",
     "amount": "number", "boolean": "boolean", "counts": "object", "list": "array",
 }
-_OTHER = {"zh": "en", "en": "zh"}
+BOTH = {language: Words.of(language) for language in LANGUAGES}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -29,51 +33,53 @@ def _vocabulary(name: str, overrides: Mapping[str, Vocabulary]) -> Vocabulary:
     if name in overrides:
         return overrides[name]
     if name in DERIVED["vocabularies"]:
-        raw = DERIVED["vocabularies"][name]
-        return Vocabulary(name, {k: schema.Term(k, v["zh"], v["en"]) for k, v in raw.items()}, {})
+        zh, en = BOTH["zh"], BOTH["en"]
+        terms = {key: schema.Term(key, zh.t(f"opendata.{name}.{key}"), en.t(f"opendata.{name}.{key}"))
+                 for key in DERIVED["vocabularies"][name]}
+        return Vocabulary(name, terms, {})
     return schema.vocabulary(name)
 
 
 def _pair(words: Mapping[str, str], language: str, separator: str = " ") -> str:
     """Both languages, the board's first: "收到日期 received"."""
-    return f"{words[language]}{separator}{words[_OTHER[language]]}"
+    other = Words.of(language).other.language
+    return f"{words[language]}{separator}{words[other]}"
 
 
-def _values(vocabulary: Vocabulary, lead: tuple[str, str] = ("取值", "Values")) -> dict[str, str]:
-    """The keys with their labels, as a sentence in each language."""
-    zh = "、".join(f"{t.key} {t.zh}" for t in vocabulary.terms.values())
-    en = "; ".join(f"{t.key} = {t.en}" for t in vocabulary.terms.values())
-    return {"zh": f"{lead[0]}：{zh}。", "en": f"{lead[1]}: {en}."}
+def _values(vocabulary: Vocabulary, lead: str = "opendata.values") -> dict[str, str]:
+    """The keys with their labels, as a sentence in each language: "取值：new 待受理、…。"."""
+    said = {}
+    for lang, words in BOTH.items():
+        values = words.t("opendata.value_separator").join(
+            words.t("opendata.value", key=t.key, label=t.label(lang)) for t in vocabulary.terms.values())
+        said[lang] = words.colon(words.t(lead), values) + words.t("punctuation.full_stop")
+    return said
+
+
+def _with_values(key: str, help_: Mapping[str, str], values: Mapping[str, str]) -> dict[str, str]:
+    return {lang: w.t(key, help=help_[lang], values=values[lang]) for lang, w in BOTH.items()}
 
 
 def _field_descriptor(column: Column, language: str, vocabularies: Mapping[str, Vocabulary]) -> dict[str, Any]:
     spec, required = _resolve(column.source)
     required = required if column.required is None else column.required
     title = dict(spec.title)
-    help_ = {lang: spec.help.get(lang, "") for lang in ("zh", "en")}
+    help_ = {lang: spec.help.get(lang, "") for lang in LANGUAGES}
     constraints: dict[str, Any] = {}
     kind = "integer" if column.key else _TYPES[spec.type]
-    if column.key:
-        words = DERIVED["keys"].get(column.key) or {
-            lang: _vocabulary("level", vocabularies).label(column.key, lang) for lang in ("zh", "en")
-        }
-        title = {"zh": f"{title['zh']}：{words['zh']}", "en": f"{title['en']}: {words['en']}"}
+    if column.key:  # a team is named as its level is; votes and ratings by their count keys
+        level = _vocabulary("level", vocabularies)
+        named = level if column.key in level.terms else schema.vocabulary("count_key")
+        title = {lang: w.colon(title[lang], named.label(column.key, lang)) for lang, w in BOTH.items()}
         constraints["minimum"] = 0
     elif spec.type == "enum":
         vocabulary = _vocabulary(spec.vocabulary, vocabularies)
         constraints["enum"] = list(vocabulary.terms)
-        values = _values(vocabulary)
-        help_ = {"zh": help_["zh"] + values["zh"], "en": f"{help_['en']} {values['en']}"}
+        help_ = _with_values("opendata.with_values", help_, _values(vocabulary))
     elif spec.type == "list" and spec.items is not None and spec.items.vocabulary:
-        vocabulary = _vocabulary(spec.items.vocabulary, vocabularies)
-        values = _values(vocabulary)
-        help_ = {"zh": f"{help_['zh']}JSON 数组。{values['zh']}", "en": f"{help_['en']} A JSON array. {values['en']}"}
+        help_ = _with_values("opendata.json_array", help_, _values(_vocabulary(spec.items.vocabulary, vocabularies)))
     elif spec.type == "counts":
-        groups = _values(schema.vocabulary("group"), ("常见组别", "Common groups"))
-        help_ = {
-            "zh": f"{help_['zh']}JSON 对象：组别 → 人数。{groups['zh']}",
-            "en": f"{help_['en']} A JSON object: group -> count. {groups['en']}",
-        }
+        help_ = _with_values("opendata.json_object", help_, _values(schema.vocabulary("group"), "opendata.common_groups"))
     if spec.type in ("slug",) or spec.type == "ref" and spec.to != "resolution":
         constraints["pattern"] = ID_PATTERN  # Table Schema patterns are anchored at both ends
     if spec.max_length is not None:  # free text may carry the formula-neutralizing quote
@@ -118,17 +124,18 @@ def table_schemas(language: str = "zh", vocabularies: Mapping[str, Vocabulary] |
     Titles and descriptions carry both languages, `language` first. `vocabularies` replaces
     a vocabulary by name, e.g. the board's extended `category` and `funding_source`.
     """
-    language = language if language in _OTHER else "zh"
+    language = Words.of(language).language
     return {table.name: _schema(table, language, vocabularies or {}) for table in TABLES}
 
 
 def _table_words(table: TableSpec, language: str) -> tuple[str, str]:
     if table.title.startswith("="):
-        title = DERIVED["titles"][table.title[1:]]
+        title = {lang: w.t(f"opendata.titles.{table.title[1:]}") for lang, w in BOTH.items()}
     else:
         kind, *names = table.title.split(".")
         title = _resolve(table.title)[0].title if names else schema.record_schema(kind).title
-    return _pair(title, language), _pair(DERIVED["tables"][table.name], language, " / ")
+    description = {lang: w.t(f"opendata.tables.{table.name}") for lang, w in BOTH.items()}
+    return _pair(title, language), _pair(description, language, " / ")
 
 
 def _board_vocabularies(board: BoardModel) -> dict[str, Vocabulary]:
@@ -136,14 +143,10 @@ def _board_vocabularies(board: BoardModel) -> dict[str, Vocabulary]:
 
 
 def _package(board: BoardModel, tables: dict[str, bytes], license: Mapping[str, str]) -> dict[str, Any]:
-    language = board.language if board.language in _OTHER else "zh"
+    language = Words.of(board.language).language
     schemas = table_schemas(language, _board_vocabularies(board))
     description = {
-        "zh": f"{board.title}的开放数据：建议、办理步骤、议事会决议、项目及其成果，数据截至 {board.as_of.isoformat()}。"
-              "不含个人信息：建议人只在本人同意时以打码称呼出现。",
-        "en": f"Open data of {board.title}: suggestions, handling steps, meeting resolutions, projects and "
-              f"their outputs, as of {board.as_of.isoformat()}. No personal data: a submitter appears only "
-              "as a masked name, and only with consent.",
+        lang: w.t("opendata.description", title=board.title, as_of=board.as_of.isoformat()) for lang, w in BOTH.items()
     }
     package: dict[str, Any] = {
         "name": PACKAGE_NAME,

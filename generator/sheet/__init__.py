@@ -15,12 +15,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import messages
 from ..load import community_folders, display_path, iter_documents, load_board
 from ..records import Content, Document
 from ..messages import format_problem, message
 from ..problems import Location, Problem, Problems
 from ..validate import convert_document, read_settings, validate_content
+from ..words import Words
 from .layout import record_sheet, sheets
 
 WORKBOOK_SUFFIX = ".xlsx"
@@ -32,10 +32,6 @@ class Outcome:
 
     code: int
     text: str
-
-
-def _words(key: str, language: str, **args: object) -> str:
-    return messages.say(key, language, **args)
 
 
 def _language(board: Document | None, language: str | None) -> str:
@@ -62,9 +58,9 @@ def _save(book_path: Path, write) -> None:
 def _unwritable(book_path: Path, language: str) -> Outcome | None:
     """A usage error (exit 2) when the workbook cannot be written where it was asked for."""
     if Path(book_path).suffix.lower() != WORKBOOK_SUFFIX:
-        return Outcome(2, _words("_sheet_need_xlsx", language, file=book_path))
+        return Outcome(2, Words.of(language).t("sheet.need_xlsx", file=book_path))
     if not Path(book_path).resolve().parent.is_dir():
-        return Outcome(2, _words("_sheet_no_folder", language, folder=display_path(Path(book_path).resolve().parent)))
+        return Outcome(2, Words.of(language).t("sheet.no_folder", folder=display_path(Path(book_path).resolve().parent)))
     return None
 
 
@@ -79,15 +75,15 @@ def export_workbook(content_dir: Path, book_path: Path, community: str | None = 
         return refused
     result = pipeline.check(content_dir, language)
     if not result.ok:
-        return Outcome(1, pipeline.report(result) + "\n" + _words("_sheet_not_exported", result.language))
+        return Outcome(1, pipeline.report(result) + "\n" + Words.of(result.language).t("sheet.not_exported"))
     records = [r for r in result.board.records if r.kind != "board" and (community is None or r.community == community)]
     if community is not None and not any(r.kind == "community" for r in records):
-        known = "、".join(sorted({r.community for r in result.board.records if r.community}))
-        return Outcome(1, _words("_sheet_no_community", result.language, id=community, known=known))
+        known = Words.of(result.language).join(sorted({r.community for r in result.board.records if r.community}))
+        return Outcome(1, Words.of(result.language).t("sheet.no_community", id=community, known=known))
     vocabularies = _settings(content_dir, result.language).vocabularies
     counted: list[int] = []
     _save(book_path, lambda path: counted.append(write_workbook(path, records, vocabularies)))
-    text = _words("_sheet_exported", result.language, records=counted[0], file=display_path(book_path.resolve()))
+    text = Words.of(result.language).t("sheet.exported", records=counted[0], file=display_path(book_path.resolve()))
     return Outcome(0, text)
 
 
@@ -107,7 +103,7 @@ def template_workbook(content_dir: Path, book_path: Path, language: str | None =
     language = _language(board, language)
     vocabularies = read_settings(board, Problems(), language).vocabularies
     _save(book_path, lambda path: write_workbook(path, [], vocabularies))
-    return Outcome(0, _words("_sheet_template", language, file=display_path(book_path.resolve())))
+    return Outcome(0, Words.of(language).t("sheet.template", file=display_path(book_path.resolve())))
 
 
 # -- import -------------------------------------------------------------------------------
@@ -143,7 +139,7 @@ def import_workbook(book_path: Path, content_dir: Path, language: str | None = N
     lines = [report.format(p) for p in shown]
     errors = sum(p.severity.value == "error" for p in shown)
     if errors:
-        lines.append(_words("_sheet_not_imported", language, errors=errors, warnings=len(shown) - errors))
+        lines.append(Words.of(language).t("sheet.not_imported", errors=errors, warnings=len(shown) - errors))
         return Outcome(1, "\n".join(lines))
     checked = {id(r.document): r for r in board.records}
     writes: list[tuple[Path, str, str]] = []
@@ -151,20 +147,20 @@ def import_workbook(book_path: Path, content_dir: Path, language: str | None = N
     for record in records:
         new = checked[id(record.document)].data
         if record.original is None:
-            writes.append((record.document.file, new_text(record.document.kind, new), "_sheet_created"))
+            writes.append((record.document.file, new_text(record.document.kind, new), "sheet.created"))
             continue
         old = convert_document(record.original, Problems(), language, settings.vocabularies).data
         text = updated_text(record.original.file, record.document.kind, old, new, record.covered)
         if text is None:
             unchanged += 1
         else:
-            writes.append((record.original.file, text, "_sheet_updated"))
+            writes.append((record.original.file, text, "sheet.updated"))
     for file, text, _ in writes:
         write_atomically(file, text)
     for file, _, key in writes:
-        lines.append(_words(key, language, file=display_path(file)))
-    created = sum(key == "_sheet_created" for *_, key in writes)
-    lines.append(_words("_sheet_imported", language, created=created, updated=len(writes) - created, unchanged=unchanged))
+        lines.append(Words.of(language).t(key, file=display_path(file)))
+    created = sum(key == "sheet.created" for *_, key in writes)
+    lines.append(Words.of(language).t("sheet.imported", created=created, updated=len(writes) - created, unchanged=unchanged))
     return Outcome(0, "\n".join(lines))
 
 
@@ -224,13 +220,13 @@ class _Report:
             sheet, _ = self.cell(where.line, where.column)
             return Problem(where, "sheet-missing-column", {"sheet": sheet, "header": args.get("title", args["field"])},
                            problem.severity)
-        opening, closing = ("“", "”") if self.language == "zh" else ("'", "'")
+        words = Words.of(self.language)
         for key in ("field", "other"):
             if record is not None and args.get(key) in record.places:
                 cell = record.places[args[key]]
-                args[key] = f"{opening}{self.header(cell.line, cell.column)}{closing}"
+                args[key] = words.quoted(self.header(cell.line, cell.column))
             elif key == "field" and key in args and self.header(where.line, where.column):
-                args[key] = f"{opening}{self.header(where.line, where.column)}{closing}"
+                args[key] = words.quoted(self.header(where.line, where.column))
         return Problem(where, problem.code, args, problem.severity)
 
     def visible(self, problems: Problems) -> list[Problem]:

@@ -20,6 +20,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from .. import schema
 from ..schema import FieldSpec
+from .layout import WORKBOOK
 
 # The sample board's layout (`  - ` under a key) first, then the layout ruamel writes by default.
 _INDENTS = ((2, 4, 2), (2, 2, 0))
@@ -163,7 +164,7 @@ def new_text(kind: str, data: dict) -> str:
         if key in data:
             mapping[key] = to_yaml(data[key])
     title = data.get("title") or data.get("name") or ""
-    mapping.yaml_set_start_comment(f"{schema.record_schema(kind).title['zh']}：{title}（由台账工作簿导入）")
+    mapping.yaml_set_start_comment(WORKBOOK.t("sheet.imported_comment", kind=schema.record_schema(kind).title["zh"], title=title))
     return _dump(_yaml(_INDENTS[0]), mapping)
 
 

@@ -19,14 +19,17 @@ from dataclasses import dataclass, field
 
 from .. import schema
 from ..schema import FieldSpec
+from ..words import LANGUAGES, Words
 
 RECORD_KINDS = ("community", "suggestion", "meeting", "project")
 LEFT_OUT = {"privacy_exceptions"}  # reviewed paths like steps[2].note: kept in the YAML files
 STEPS = "steps"
-HELP_SHEET = "说明"
-LISTS_SHEET = "选项"  # hidden: the dropdowns' values
+# The workbook is Chinese whatever the board's language: its sheets and columns are named by the
+# schemas' Chinese titles, and an import reads them back by those names.
+WORKBOOK = Words.of("zh")
+HELP_SHEET = WORKBOOK.t("workbook.help_sheet")
+LISTS_SHEET = WORKBOOK.t("workbook.lists_sheet")  # hidden: the dropdowns' values
 SEPARATOR = "·"
-COMMUNITY_COLUMN = {"zh": "社区", "en": "community"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,9 +118,9 @@ def sheets() -> tuple[Sheet, ...]:
         name = record.title["zh"]
         columns: list[Column] = []
         if kind != "community":
-            community_help = {"zh": "社区编号，即 communities/ 下的文件夹名。",
-                              "en": "The community's id: its folder under communities/."}
-            columns.append(Column(COMMUNITY_COLUMN["zh"], COMMUNITY_COLUMN["en"], (), FieldSpec("community", "slug"),
+            community = schema.record_schema("community").title
+            community_help = {language: Words.of(language).t("workbook.community_help") for language in LANGUAGES}
+            columns.append(Column(community["zh"], community["en"], (), FieldSpec("community", "slug"),
                                   "community", True, community_help))
         item_sheets: list[Sheet] = []
         for field_name, spec in record.fields.items():
@@ -127,8 +130,8 @@ def sheets() -> tuple[Sheet, ...]:
                 columns += _step_columns(spec)
             elif spec.type == "list" and spec.items is not None and spec.items.type == "object":
                 parent = _id_column(kind)
-                parent_help = {"zh": f"这一行属于哪条{name}：{name}表中的编号。",
-                               "en": f"The {kind} this row belongs to: its id."}
+                parent_help = {language: Words.of(language).t("workbook.parent_help", record=record.title[language])
+                               for language in LANGUAGES}
                 key_column = Column(f"{name}{parent.header}", kind, (), parent.spec, "parent", True, parent_help)
                 item_columns = [
                     column

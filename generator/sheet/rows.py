@@ -126,7 +126,7 @@ def read_workbook(path: Path, problems: Problems) -> WorkbookRows | None:
             continue  # an empty sheet, such as the Sheet1 a new workbook starts with: nothing to lose
         if sheet is None:
             guess = next(iter(difflib.get_close_matches(ws.title, known, n=1, cutoff=0.3)), "")
-            result.error(problems, Cell(index, 1, 1), "sheet-unknown-sheet", sheet=ws.title, allowed="、".join(known), guess=guess)
+            result.error(problems, Cell(index, 1, 1), "sheet-unknown-sheet", sheet=ws.title, allowed=known, guess=guess)
             continue
         result.present.add(sheet.name)
         columns = _header(ws, sheet, index, result, problems)
@@ -134,8 +134,7 @@ def read_workbook(path: Path, problems: Problems) -> WorkbookRows | None:
             result.rows[sheet.name] = list(_rows(ws, sheet, index, columns, result, problems))
     if not any(sheet_named(name).list_field is None for name in result.present):
         if not result.reported:
-            records = "、".join(s.name for s in sheets() if s.list_field is None)
-            problems.error(where, "sheet-no-records", allowed=records)
+            problems.error(where, "sheet-no-records", allowed=[s.name for s in sheets() if s.list_field is None])
         return result
     for name in sorted(result.present):
         sheet = sheet_named(name)

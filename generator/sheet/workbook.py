@@ -19,10 +19,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import schema
 from ..schema import Vocabulary
 from ..records import Record
-from .layout import HELP_SHEET, LISTS_SHEET, STEPS, Column, Sheet, sheets
+from .layout import HELP_SHEET, LISTS_SHEET, STEPS, WORKBOOK, Column, Sheet, sheets
 
 DATE_FORMAT = "yyyy-mm-dd"
-LIST_JOINER = "、"
 EMPTY_ROWS = 500  # rows below the data that still get dropdowns
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -40,7 +39,7 @@ def _text(value: Any) -> Any:
 def _groups(counts: Mapping[str, int]) -> str:
     """`居民 23、党员 6`: the group's label where it has one, else its key."""
     labels = schema.vocabulary("group")
-    return LIST_JOINER.join(f"{labels.label(key, 'zh')} {count}" for key, count in counts.items())
+    return WORKBOOK.join(f"{labels.label(key, 'zh')} {count}" for key, count in counts.items())
 
 
 def cell_value(column: Column, record: Record, item: Mapping[str, Any] | None,
@@ -65,7 +64,7 @@ def cell_value(column: Column, record: Record, item: Mapping[str, Any] | None,
     if column.shape == "groups":
         return _groups(value) or None
     if column.shape == "list":
-        return LIST_JOINER.join(vocabulary.label(v, "zh") if vocabulary else str(v) for v in value) or None
+        return WORKBOOK.join(vocabulary.label(v, "zh") if vocabulary else str(v) for v in value) or None
     if vocabulary is not None:
         return vocabulary.label(value, "zh")
     return _text(value)
@@ -105,8 +104,8 @@ def _add_sheet(book: Workbook, sheet: Sheet, rows: list[list[Any]], choices: dic
         if column.shape == "value" and column.spec.type == "enum":
             validation = DataValidation(
                 type="list", formula1=choices[column.spec.vocabulary], allow_blank=True,
-                showErrorMessage=True, errorStyle="warning", errorTitle="不在下拉列表中",
-                error="请从下拉列表中选择；也可以填写英文键（如 red）。",
+                showErrorMessage=True, errorStyle="warning", errorTitle=WORKBOOK.t("workbook.not_listed"),
+                error=WORKBOOK.t("workbook.choose"),
                 showInputMessage=True, promptTitle=column.header[:32], prompt=column.help.get("zh", "")[:250],
             )
             validation.add(f"{letter}2:{letter}{last}")
@@ -133,21 +132,15 @@ def _add_lists(book: Workbook, vocabularies: Mapping[str, Vocabulary]) -> dict[s
 
 def _add_help(book: Workbook, vocabularies: Mapping[str, Vocabulary]) -> None:
     ws = book.create_sheet(HELP_SHEET)
-    ws.append(["台账工作簿说明 · How this workbook works"])
+    ws.append([WORKBOOK.both("workbook.title")])
     ws["A1"].font = Font(bold=True, size=14)
-    for line in (
-        "每张表一种记录，一行一条；第 1 行是列名，请不要改动列名和表名。橙色列名为必填。",
-        "日期请输入 2024-03-05 这样的日期；数字只写半角数字；多项之间用顿号“、”分开；选项可用下拉列表中的中文，也可写英文键。",
-        "填好后运行 ailin sheet import 文件名.xlsx：先全部检查，有任何错误都不会改动内容文件，并指出是哪张表的哪一格。",
-        "工作簿里没有的记录和字段（如隐私例外 privacy_exceptions）保持原样；删除记录请直接删除它的 YAML 文件。",
-        "One sheet per kind, one row per record; keep the headers and sheet names. Orange headers are required. "
-        "Dates as dates, numbers in ASCII digits, several values separated by 、; Chinese labels or English keys. "
-        "`ailin sheet import FILE.xlsx` checks everything first and changes nothing while any error remains.",
-    ):
-        ws.append([line])
+    for words in (WORKBOOK, WORKBOOK.other):  # the guide in Chinese, then in English
+        for line in words.t("workbook.guide").splitlines():
+            ws.append([line])
     ws.append([])
-    header = ["工作表 sheet", "列名 column", "字段 field", "必填 required", "说明", "help", "可选值 values"]
-    ws.append(header)
+    named = ("workbook.sheet", "workbook.column", "workbook.field", "reference.required")
+    ws.append([*(WORKBOOK.both(key, " ") for key in named), WORKBOOK.t("reference.help"),
+               WORKBOOK.other.t("reference.help"), WORKBOOK.both("workbook.values", " ")])
     header_row = ws.max_row
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
@@ -155,10 +148,11 @@ def _add_help(book: Workbook, vocabularies: Mapping[str, Vocabulary]) -> None:
     for sheet in sheets():
         for column in sheet.columns:
             vocabulary = vocabulary_of(column, vocabularies)
-            values = LIST_JOINER.join(f"{t.zh}（{t.key}）" for t in vocabulary.terms.values()) if vocabulary else ""
+            values = WORKBOOK.join(
+                WORKBOOK.t("format.label_key", label=t.zh, key=t.key) for t in vocabulary.terms.values()) if vocabulary else ""
             if column.spec.type == "date":
-                values = "日期 date"
-            ws.append([sheet.name, column.header, column.key, "是" if column.required else "",
+                values = WORKBOOK.both("reference.types.date", " ")
+            ws.append([sheet.name, column.header, column.key, WORKBOOK.t("workbook.yes") if column.required else "",
                        column.help.get("zh", ""), column.help.get("en", ""), values])
     for letter, width in zip("ABCDEFG", (12, 20, 28, 8, 60, 60, 60)):
         ws.column_dimensions[letter].width = width
