@@ -15,6 +15,7 @@ from .load import display_path
 from .records import SLUG, URL
 from .validate import build_date
 from .messages import FORMATS, format_problem
+from .publish import remove_dead_staging
 from .words import Words
 
 # --help shows every command and option in both languages: "检查内容 · validate the content".
@@ -132,6 +133,7 @@ def _run_build(args: argparse.Namespace) -> int:
         last_build, key, digests = _last_build(args)
         saved = last_build.unchanged(key, args.output) if key else None
         if saved is not None:
+            remove_dead_staging(args.output)  # what a killed build left, as a real build would
             if saved.get("report"):
                 print(saved["report"])
             print(Words.of(saved["language"]).t("cli.up_to_date", pages=saved["pages"], index=args.output / "index.html"))

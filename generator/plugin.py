@@ -81,7 +81,8 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         config.theme["language"] = board.language  # Material's own words and <html lang>
         config.extra["words"] = Words.of(board.language)  # the words of our theme overrides
         if self.command == "build":  # `serve` builds into a temporary folder of its own
-            self.staged = StagedOutput(Path(config.site_dir))
+            trash = default_folder(content) / "trash" if self.config.cache else None
+            self.staged = StagedOutput(Path(config.site_dir), trash)
             config.site_dir = str(self.staged.staging)
             self.warnings.counts.clear()
             logging.getLogger("mkdocs").addHandler(self.warnings)
