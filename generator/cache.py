@@ -32,10 +32,12 @@ FOLDER = Path(".cache") / "ailin"
 FINGERPRINT = "fingerprint"
 
 
-def default_folder(content: Path) -> Path:
-    """`.cache/ailin/content/` in a board repository: beside the content folder, named after it."""
+def default_folder(content: Path, purpose: str = "") -> Path:
+    """`.cache/ailin/content/` in a board repository: beside the content folder, named after it.
+    `ailin serve` keeps its own (`purpose="serve"`): its pages link to the preview's address,
+    and sharing one cache would make each of the two render everything after the other."""
     content = Path(content).resolve()
-    return content.parent / FOLDER / content.name
+    return content.parent / FOLDER / (content.name + (f"-{purpose}" if purpose else ""))
 
 
 def digest(*parts: str | bytes) -> str:

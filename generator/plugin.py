@@ -114,7 +114,8 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         shells = Shells(config, env, files, self.nav)
         content = Path(self.config.content)
         digests, self.digests = self.digests or content_digests(content), None
-        cache = CommunityCache(default_folder(content)) if self.config.cache else None
+        purpose = "" if self.command == "build" else self.command
+        cache = CommunityCache(default_folder(content, purpose)) if self.config.cache else None
         fingerprints = community_fingerprints(digests, self.checked, shells.digest()) if cache else None
         communities = pipeline.shard_of(self.site, *self.shard) if self.shard else self.site.communities
         self.page_count = len(self.site.pages) + sum(map(self.site.community_size, communities))
