@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="检查内容 · validate the content")
     _content_options(check)
     check.add_argument("--format", choices=FORMATS, default="text", help="输出格式 · output format")
+    check.add_argument("--data", action="store_true", help="再生成开放数据包并用 frictionless 校验 · also build the open data in memory and validate it with frictionless")
 
     build = commands.add_parser("build", help="检查并生成网站 · check, then build the site")
     _content_options(build)
@@ -96,7 +97,11 @@ def _content_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    result = pipeline.check(args.content, args.lang, keep_records=False)
+    result = pipeline.check(args.content, args.lang, keep_records=args.data)
+    if args.data and result.ok:
+        from .opendata import check_open_data
+
+        check_open_data(pipeline.model_of(result), result.problems)
     print(pipeline.report(result, args.format))
     return 0 if result.ok else 1
 
