@@ -468,7 +468,10 @@ def _check_step_order(record: Record, steps: list[dict], problems: Problems) -> 
         elif name is not None:
             seen.add(name)
             placed.append((index, STEP_ORDER.index(name)))
-    in_order = _longest_increasing([rank for _, rank in placed])
+    ranks = [rank for _, rank in placed]
+    if ranks == sorted(ranks):  # the usual suggestion: each step once (ranks differ), in order
+        return
+    in_order = _longest_increasing(ranks)
     expected = [STEPS.terms[STEP_ORDER[rank]] for rank in sorted(rank for _, rank in placed)]
     for position, (index, rank) in enumerate(placed):
         if position not in in_order:
