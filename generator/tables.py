@@ -122,7 +122,7 @@ def _nothing_to_find(tables: list[Table]) -> bool:
     Anything else (an empty or unusual cell, a repeat, a miss) is left to frictionless."""
     by_name = {table.name: table for table in tables}
     for table in tables:
-        if not all(isinstance(cell, str) and SLUG.match(cell) for row in table.rows for cell in row):
+        if not all(isinstance(cell, str) and SLUG.fullmatch(cell) for row in table.rows for cell in row):
             return False
         if table.primary_key:
             at = [table.columns.index(column) for column in table.primary_key]

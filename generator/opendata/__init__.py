@@ -8,10 +8,10 @@
 `open_data(board)` returns every file (path relative to the site root -> bytes) with the
 package descriptor and the row counts as values. A build does not validate the package (about
 4 s on a district board, for a fault that only a change of the generator can bring):
-`check_open_data` does, for `ailin check --data` and the tests. The output is deterministic: rows sorted by key, keys in a fixed order, no timestamp but the board's
-`as_of`. Nothing personal is written: the submitter only as the masked name the model keeps
-when consent was given, never the consent flag, no phone number. The shapes are documented in
-docs/opendata.md.
+`check_open_data` does, for `ailin check --data` and the tests. The output is deterministic:
+rows sorted by key, keys in a fixed order, no timestamp but the board's `as_of`. Nothing
+personal is written: the submitter only as the masked name the model keeps when consent was
+given, never the consent flag, no phone number. The shapes are documented in docs/opendata.md.
 """
 
 from __future__ import annotations
