@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help=HELP.both("cli.help.check"))
     _content_options(check)
     check.add_argument("--format", choices=FORMATS, default="text", help=HELP.both("cli.help.format"))
+    check.add_argument("--data", action="store_true", help=HELP.both("cli.help.data"))
 
     build = commands.add_parser("build", help=HELP.both("cli.help.build"))
     _content_options(build)
@@ -93,7 +94,11 @@ def _content_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    result = pipeline.check(args.content, args.lang, keep_records=False)
+    result = pipeline.check(args.content, args.lang, keep_records=args.data)
+    if args.data and result.ok:
+        from .opendata import check_open_data
+
+        check_open_data(pipeline.model_of(result), result.problems)
     print(pipeline.report(result, args.format))
     return 0 if result.ok else 1
 

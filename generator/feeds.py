@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -216,9 +217,11 @@ def feed_files(board: BoardModel) -> dict[str, bytes]:
     events = events_of(board)
     where = address_of(board)
     files = {"feed.xml": _render_feed(board, events, None, where)}
+    by_community: dict[str, list[Event]] = defaultdict(list)
+    for event in events:  # one pass, newest first stays newest first
+        by_community[event.community].append(event)
     for community in board.communities.values():
-        mine = [e for e in events if e.community == community.id]
-        files[community.file_url("feed.xml")] = _render_feed(board, mine, community, where)
+        files[community.file_url("feed.xml")] = _render_feed(board, by_community[community.id], community, where)
     return files
 
 

@@ -175,6 +175,42 @@ def _safe_link(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# Most fields are plain paragraphs and "- " lists, which Markdown and the sanitizer only wrap
+# in tags. Plain: lines of letters, digits, CJK and punctuation that no Markdown or HTML rule
+# reads (none of \ ` * _ [ ] < > &, no tab, control, invisible or non-breaking space), none
+# starting with what may open a block (# + - = or "1.") but the "- " of a list item, none
+# starting or ending in a space; blocks apart by blank lines, each a paragraph or a list whose
+# every line is an item. tests/test_markdown.py proves such texts give the full path's bytes.
+_PLAIN_CHARACTERS = (
+    "A-Za-z0-9 !\"#$%'()+,\\-./:;=?@^{|}~"  # ASCII punctuation but \ ` * _ [ ] < > &
+    "\u00a1-\u00ac\u00ae-\u00ff"  # Latin-1 but the non-breaking space and the soft hyphen
+    "\u2010-\u2027\u2030-\u205e"  # dashes, quotes, ellipsis; not the invisible spaces and marks
+    "\u2e80-\u2fff\u3000-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff01-\uffee"  # CJK, full-width forms
+)
+_PLAIN_LINE = f"(?:- )?(?![#+=\\-\\s]|\\d+\\.)[{_PLAIN_CHARACTERS}]+(?<!\\s)"
+_PLAIN_TEXT = re.compile(f"{_PLAIN_LINE}(?:\\n+{_PLAIN_LINE})*\\n*")
+_BLANK_LINES = re.compile("\n\n+")
+
+
+def _plain_html(text: str) -> str | None:
+    """The HTML of a plain text (see above), or None when it needs the full Markdown path."""
+    if not _PLAIN_TEXT.fullmatch(text):
+        return None
+    blocks, after_list = [], False
+    for block in _BLANK_LINES.split(text.rstrip("\n")):
+        if not block.startswith("- "):  # "- " further down does not interrupt a paragraph
+            blocks.append(f"<p>{block}</p>")
+            after_list = False
+            continue
+        items = block.split("\n")
+        # a list after a list is one loose list to Markdown; a line without "- " continues an item
+        if after_list or not all(item.startswith("- ") for item in items):
+            return None
+        blocks.append("<ul>\n" + "".join(f"<li>{item[2:]}</li>\n" for item in items) + "</ul>")
+        after_list = True
+    return "\n".join(blocks)
+
+
 class _Markdown:
     """Markdown for the fields that allow it, sanitized: no scripts, no images, http(s) links only."""
 
@@ -184,12 +220,17 @@ class _Markdown:
     def __call__(self, text: str | None) -> Markup:
         if not text:
             return Markup("")
-        html = self._md.reset().convert(_CJK_LINE_BREAK.sub("", text))
-        return Markup(nh3.clean(
+        text = _CJK_LINE_BREAK.sub("", text)
+        return Markup(_plain_html(text) or self.full(text))
+
+    def full(self, text: str) -> str:
+        """Markdown, then the sanitizer: the path for any text (the CJK line breaks joined)."""
+        html = self._md.reset().convert(text)
+        return nh3.clean(
             html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
             url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow",
             attribute_filter=_safe_link,
-        ))
+        )
 
 
 class Renderer:

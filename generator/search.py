@@ -22,11 +22,14 @@ Files (below FOLDER):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
+import operator
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 
 FOLDER = "find"  # not search/: Material's search plugin writes there when a board keeps it
@@ -58,11 +61,17 @@ def tokens(text: str, query: bool = False) -> list[str]:
     text = unicodedata.normalize("NFKC", text).lower()
     found: list[str] = []
     for run in _CJK.findall(text):
-        pairs = [run[i:i + 2] for i in range(len(run) - 1)]
-        found.extend(pairs if query and pairs else [*run, *pairs])
+        characters_and_pairs = _run_tokens(run)
+        found.extend(characters_and_pairs[len(run):] if query and len(run) > 1 else characters_and_pairs)
     for word in _WORD.findall(_CJK.sub(" ", text)):
         found.append(word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word)
     return list(dict.fromkeys(found))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # phrases recur from record to record (compounds, steps, categories)
+def _run_tokens(run: str) -> tuple[str, ...]:
+    """A run of Chinese characters as its single characters, then its overlapping pairs."""
+    return (*run, *(run[i:i + 2] for i in range(len(run) - 1)))
 
 
 def shard_of(token: str, shards: int) -> int:
@@ -74,7 +83,7 @@ def shard_of(token: str, shards: int) -> int:
 
 
 def _gaps(ids: list[int]) -> list[int]:
-    return [b - a for a, b in zip([0, *ids], ids)]
+    return list(map(operator.sub, ids, [0, *ids]))
 
 
 def _json(value: object) -> bytes:
@@ -84,20 +93,19 @@ def _json(value: object) -> bytes:
 def index_files(docs: list[SearchDoc], language: str) -> dict[str, bytes]:
     """The index of `docs` as files below the site root, path -> bytes; the same docs give the
     same bytes."""
-    postings: dict[str, tuple[list[int], list[int]]] = {}
+    ids_of: defaultdict[str, list[int]] = defaultdict(list)  # token -> the docs it is in, ascending
+    title_ids_of: defaultdict[str, list[int]] = defaultdict(list)  # ... in whose title it is
     for number, doc in enumerate(docs):
-        in_title = set(tokens(doc.title))
-        for token in tokens(f"{doc.title} {doc.text}"):
-            ids, title_ids = postings.setdefault(token, ([], []))
-            ids.append(number)
-            if token in in_title:
-                title_ids.append(number)
-    raw = sum(len(token) * 3 + 4 + 3 * (len(ids) + len(title)) for token, (ids, title) in postings.items())
+        found = tokens(f"{doc.title} {doc.text}")
+        for token in found:
+            ids_of[token].append(number)
+        for token in set(tokens(doc.title)).intersection(found):
+            title_ids_of[token].append(number)
+    raw = sum(len(token) * 3 + 4 + 3 * (len(ids) + len(title_ids_of.get(token, ()))) for token, ids in ids_of.items())
     shards = max(1, math.ceil(raw / SHARD_BYTES))
     tables: list[dict[str, list[list[int]]]] = [{} for _ in range(shards)]
-    for token in sorted(postings):
-        ids, title_ids = postings[token]
-        tables[shard_of(token, shards)][token] = [_gaps(ids), _gaps(title_ids)]
+    for token in sorted(ids_of):
+        tables[shard_of(token, shards)][token] = [_gaps(ids_of[token]), _gaps(title_ids_of.get(token, []))]
     files = {f"{FOLDER}/i/{n}.json": _json(table) for n, table in enumerate(tables)}
     for start in range(0, len(docs), PER_FILE):
         batch = docs[start:start + PER_FILE]

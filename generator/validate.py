@@ -309,9 +309,21 @@ def _convert_typed(node: yaml.ScalarNode, spec: FieldSpec, name: str, ctx: _Cont
     return number
 
 
+def _any_of(*classes: re.Pattern) -> re.Pattern:
+    """One character class of several `[...]` patterns."""
+    return re.compile("[" + "".join(pattern.pattern[1:-1] for pattern in classes) + "]")
+
+
+# Every character the three looks of _clean_text search for: most texts have none, one search says so.
+_SUSPECT_IN_TEXT = _any_of(_UNSAFE_CHARS, BIDI, FORMAT_CHARACTER)
+_SUSPECT_IN_LINE = _any_of(_UNSAFE_IN_LINE, BIDI, FORMAT_CHARACTER)
+
+
 def _clean_text(node: yaml.Node, text: str, path: Path_, ctx: _Context, multiline: bool) -> bool:
     """No invisible control, direction or format characters; one-line fields stay one line."""
     if text.isascii() and text.isprintable():  # most ids, dates and numbers: nothing to look for
+        return True
+    if not (_SUSPECT_IN_TEXT if multiline else _SUSPECT_IN_LINE).search(text):
         return True
     match = (_UNSAFE_CHARS if multiline else _UNSAFE_IN_LINE).search(text)
     if match is not None:
@@ -456,7 +468,10 @@ def _check_step_order(record: Record, steps: list[dict], problems: Problems) -> 
         elif name is not None:
             seen.add(name)
             placed.append((index, STEP_ORDER.index(name)))
-    in_order = _longest_increasing([rank for _, rank in placed])
+    ranks = [rank for _, rank in placed]
+    if ranks == sorted(ranks):  # the usual suggestion: each step once (ranks differ), in order
+        return
+    in_order = _longest_increasing(ranks)
     expected = [STEPS.terms[STEP_ORDER[rank]] for rank in sorted(rank for _, rank in placed)]
     for position, (index, rank) in enumerate(placed):
         if position not in in_order:

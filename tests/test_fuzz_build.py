@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from ailin import pipeline
+from ailin import opendata, pipeline
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_hostile import _Dangerous  # noqa: E402 - the same judge of dangerous markup
@@ -75,6 +75,7 @@ def test_valid_boards_with_random_words_render_as_text(tmp_path: Path, change: d
     if not result.ok:
         return  # e.g. a control character or a phone-like number: reported, not published
     site = pipeline.render(pipeline.model_of(result), root)
+    assert opendata.validate_files({asset.path: asset.content for asset in site.assets}) == []  # as `check --data`
     pages = list(site.all_pages())
     for page in pages:
         judge = _Dangerous()
