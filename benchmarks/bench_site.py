@@ -63,9 +63,9 @@ PER_COMMUNITY = {"full": (100, 10, 5), "small": (25, 3, 2)}
 
 # -- running `ailin build` -----------------------------------------------------------------------
 
-def build_once(ailin: str, content: Path, output: Path) -> Run:
-    """One `ailin build` in a fresh process: wall time and that process's peak memory."""
-    command = [ailin, "build", "--content", str(content), "--output", str(output), "--config", str(REPO / "mkdocs.yml")]
+def build_once(ailin: str, content: Path, output: Path, *options: str) -> Run:
+    """One `ailin build` in a fresh process: wall time and the peak memory of its processes."""
+    command = [ailin, "build", "--content", str(content), "--output", str(output), "--config", str(REPO / "mkdocs.yml"), *options]
     return run_once(command, cwd=REPO)
 
 
@@ -85,11 +85,12 @@ class Build:
 
 
 def timed_builds(ailin: str, name: str, content: Path, output: Path, runs: int) -> Build:
-    """Build `runs` times into a fresh folder each time (removing the previous one is not timed)."""
+    """Build `runs` times into a fresh folder each time (removing the previous one is not timed),
+    every page rendered afresh (--no-cache)."""
     results = []
     for i in range(runs):
         shutil.rmtree(output, ignore_errors=True)
-        run = build_once(ailin, content, output)
+        run = build_once(ailin, content, output, "--no-cache")
         results.append(run)
         print(f"  {name}: run {i + 1}/{runs}: {run.seconds:7.2f} s, peak {run.max_rss_bytes / KB**2:5.0f} MiB, exit {run.exit_code}", flush=True)
         if run.exit_code != 0:

@@ -15,7 +15,6 @@ from .records import CheckedBoard, Content, Document
 from .messages import format_report
 from .model import BoardModel, build_model
 from .problems import Problems
-from .tables import prepare as prepare_key_check
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -61,9 +60,7 @@ def check(content_dir: Path, language: str | None = None, keep_records: bool = T
             return CheckResult(problems, language, count, board if keep_records else None)
         shares = [folders[i::jobs] for i in range(jobs)]
         with multiprocessing.get_context("fork").Pool(jobs, _start_worker, (root, settings)) as pool:
-            pending = pool.map_async(_check_share, shares)
-            prepare_key_check()  # while the workers read the files
-            results = pending.get()
+            results = pool.map(_check_share, shares)
         tables = KeyTables()
         count = board_document is not None
         for share_problems, share_tables, share_count in results:
@@ -101,8 +98,8 @@ def model_of(result: CheckResult) -> BoardModel:
 
 
 def render(board: BoardModel, content_dir: Path) -> Site:
-    """The pages, and the files published beside them: open data (validated by frictionless;
-    an invalid package raises OpenDataError), feeds, meeting calendars and, with board.yaml's
+    """The pages, and the files published beside them: open data (frictionless validates it in
+    the tests and `ailin check --data`), feeds, meeting calendars and, with board.yaml's
     `editor:`, the form editor at admin/."""
     # Imported here: `ailin check` never renders, and these imports are a third of its start-up.
     from .feeds import calendar_files, feed_files

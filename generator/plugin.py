@@ -20,7 +20,6 @@ from mkdocs.utils import CountHandler
 from . import packaged, pipeline, theme
 from .cache import CommunityCache, content_digests, default_folder, digest, generator_digest
 from .cache import fingerprints as community_fingerprints
-from .opendata import OpenDataError
 from .publish import StagedOutput, write_shard_manifest
 from .render import Site, theme_safe
 from .shells import Shells, add_to_sitemap
@@ -67,10 +66,7 @@ class AilinPlugin(BasePlugin[AilinConfig]):
             raise PluginError("\n" + pipeline.report(result))
         board = pipeline.model_of(result)
         self.checked = result.board
-        try:
-            self.site = pipeline.render(board, content)
-        except OpenDataError as error:  # a bug or a schema change, never a volunteer's mistake
-            raise PluginError(f"open data does not validate:\n{error}") from None
+        self.site = pipeline.render(board, content)
         self.pages = {page.src_uri: page.body for page in self.site.pages}
         self._add_theme_overrides(config)
         config.site_name = theme_safe(board.title)  # board.yaml is where volunteers name the board

@@ -86,11 +86,6 @@ class KeyViolation:
     places: list[Location]
 
 
-def prepare() -> None:
-    """Import frictionless (a quarter of a second) while other work goes on."""
-    import frictionless  # noqa: F401
-
-
 def check_keys(tables: Iterable[Table]) -> list[KeyViolation]:
     """Validate the primary and foreign keys of all tables together with frictionless."""
     tables = list(tables)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from ailin import render
 from ailin.words import LANGUAGES, Words, load_catalogue
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,6 +43,7 @@ NOT_WORDS = {
     **{("generator/render.py", mark): "theme_safe: the full-width look-alike of a markup character" for mark in "＜＞＆＂＇"},
     ("generator/render.py", "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"):
         "finds line breaks between Chinese characters in Markdown fields",
+    ("generator/render.py", render._PLAIN_CHARACTERS): "the characters of a Markdown field that needs no Markdown",
 }
 # Calls that speak to a volunteer: their literal arguments must be no sentence (argparse's help and
 # description keywords too).

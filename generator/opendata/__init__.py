@@ -26,11 +26,11 @@ from ..problems import Location, Problems
 from .community import _community_data
 from .tables import DATA_DIR, DATA_JSON_VERSION, DEFAULT_LICENSE, LEFT_OUT, TABLE_NAMES, TABLES, _by_id, _csv, table_rows
 from .tableschema import _json, _package, table_schemas
-from .validation import OpenDataError, validate_files
+from .validation import validate_files
 
 __all__ = [
     "DATA_DIR", "DATA_JSON_VERSION", "DEFAULT_LICENSE", "LEFT_OUT", "TABLES", "TABLE_NAMES", "OpenData",
-    "OpenDataError", "check_open_data", "open_data", "open_data_files", "table_rows", "table_schemas", "validate_files",
+    "check_open_data", "open_data", "open_data_files", "table_rows", "table_schemas", "validate_files",
 ]
 
 

@@ -13,24 +13,6 @@ from frictionless import FrictionlessException, Package
 from .tables import DATA_DIR, TABLES, _resolve
 
 
-class OpenDataError(Exception):
-    """The open-data package did not validate; `errors` holds (table, row, field, message).
-
-    Rows count as in a spreadsheet: the header is row 1, the first data row is row 2.
-    """
-
-    def __init__(self, errors: list[tuple[str, int | None, str | None, str]]):
-        self.errors = errors
-        lines = [f"open data package is not valid ({len(errors)} error{'s' * (len(errors) != 1)}):"]
-        for table, row, field, message in errors:
-            where = ", ".join(part for part in (
-                table if table.endswith(".json") else f"{table}.csv",
-                f"row {row}" if row is not None else "", f"field {field}" if field else "",
-            ) if part)
-            lines.append(f"  {where}: {message}")
-        super().__init__("\n".join(lines))
-
-
 # ---------------------------------------------------------------------------------------------
 # Validation
 # ---------------------------------------------------------------------------------------------
