@@ -258,11 +258,23 @@ def _log_warnings(level: int = logging.WARNING) -> None:
     """Show MkDocs' warnings (or more) on stderr, once however often a command runs."""
     logger = logging.getLogger("mkdocs")
     logger.setLevel(level)
-    if not any(getattr(h, "ailin", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+    if not any(isinstance(h, _CurrentStderr) for h in logger.handlers):
+        handler = _CurrentStderr()
         handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-        handler.ailin = True
         logger.addHandler(handler)
+
+
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to sys.stderr as it is when a message comes, not as it was when the first
+    command ran: a program that runs several commands may replace it in between."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
 
 
 class UsageError(Exception):
