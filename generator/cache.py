@@ -49,10 +49,11 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-def tree_digest(folder: Path) -> str:
-    """Every file below `folder`: its path and its bytes (caches of Python itself left out)."""
+def tree_digest(folder: Path, skip: Path | None = None) -> str:
+    """Every file below `folder` but those in `skip`: its path and its bytes (caches of Python
+    itself left out)."""
     h = hashlib.sha256()
-    for path in sorted(_files(folder)):
+    for path in sorted(_files(folder, skip)):
         relative = path.relative_to(folder).as_posix().encode("utf-8")
         h.update(len(relative).to_bytes(8, "little") + relative)
         data = path.read_bytes()
@@ -60,9 +61,9 @@ def tree_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def _files(folder: Path) -> Iterable[Path]:
+def _files(folder: Path, skip: Path | None = None) -> Iterable[Path]:
     for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        dirs[:] = [d for d in dirs if d != "__pycache__" and Path(root) / d != skip]
         for name in files:
             if not name.endswith(".pyc"):
                 yield Path(root) / name
@@ -139,9 +140,9 @@ class CommunityCache:
         os.rename(new, target)
         shutil.rmtree(old, ignore_errors=True)
 
-    def link_into(self, community: str, site: Path) -> int:
-        """Hard-link (or copy) the community's cached files into the site; the number of files."""
-        return link_tree(self._files_of(community), site, skip=FINGERPRINT)
+    def link_into(self, community: str, site: Path) -> None:
+        """Hard-link (or copy) the community's cached files into the site."""
+        link_tree(self._files_of(community), site, skip=FINGERPRINT)
 
 
 def content_digests(content: Path) -> dict[str, str]:
@@ -149,10 +150,7 @@ def content_digests(content: Path) -> dict[str, str]:
     root = Path(content).resolve()
     communities = root / "communities"
     digests = {c.name: tree_digest(c) for c in sorted(communities.iterdir()) if c.is_dir()} if communities.is_dir() else {}
-    rest = hashlib.sha256()
-    for path in sorted(p for p in _files(root) if communities not in p.parents):
-        rest.update(digest(path.relative_to(root).as_posix(), path.read_bytes()).encode())
-    digests[""] = rest.hexdigest()
+    digests[""] = tree_digest(root, skip=communities)
     return digests
 
 

@@ -52,7 +52,7 @@ def check(content_dir: Path, language: str | None = None, keep_records: bool = T
         language = language or _board_language(board_document)
         settings = read_settings(board_document, problems, language)
         folders = community_folders(root, problems)
-        jobs = min(os.cpu_count() or 1, len(folders) // PARALLEL_FROM)
+        jobs = min(_cpus(), len(folders) // PARALLEL_FROM)
         if keep_records or jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
             content = Content(root=root.resolve(), board=board_document)
             board = validate_content(content, iter_documents(content, folders, problems), settings, problems)
@@ -118,9 +118,9 @@ def render(board: BoardModel, content_dir: Path) -> Site:
 
 def write_communities(site: Site, frame: Callable[[Page], str], folder: Path,
                       cache: CommunityCache | None = None, fingerprints: dict[str, str] | None = None,
-                      communities: list[str] | None = None) -> int:
+                      communities: list[str] | None = None) -> None:
     """Write every community's pages, each in its `frame` (the theme's HTML around it), and its
-    photo copies below `folder`; return how many communities were rendered.
+    photo copies below `folder`.
 
     With a `cache` and the communities' `fingerprints` (cache.py), a community whose files are
     in the cache under the same fingerprint is linked from there instead, and a rendered one is
@@ -145,7 +145,6 @@ def write_communities(site: Site, frame: Callable[[Page], str], folder: Path,
     if cache is not None:
         for community in communities:
             cache.link_into(community, folder)
-    return len(stale)
 
 
 def shard_of(site: Site, index: int, count: int) -> list[str]:

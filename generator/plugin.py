@@ -47,7 +47,6 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         self.site: Site | None = None
         self.nav = None
         self.checked = None  # the checked records, whose relations say what a community's pages show
-        self.rendered = 0  # communities rendered by the last build; the others came from the cache
         self.shard: tuple[int, int] | None = None  # (i, n): write only shard i of n (`ailin build --shard`)
         self.page_count = 0  # the pages the last build wrote
         self.pages: dict[str, str] = {}
@@ -116,7 +115,7 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         communities = pipeline.shard_of(self.site, *self.shard) if self.shard else self.site.communities
         self.page_count = len(self.site.pages) + sum(map(self.site.community_size, communities))
         site_dir = Path(config.site_dir)
-        self.rendered = pipeline.write_communities(self.site, shells.fill, site_dir, cache, fingerprints, communities)
+        pipeline.write_communities(self.site, shells.fill, site_dir, cache, fingerprints, communities)
         if self.shard:  # what `ailin combine` checks: the shards of one build, each once
             build = digest(generator_digest(), shells.digest(), json.dumps(digests, sort_keys=True))
             write_shard_manifest(site_dir, *self.shard, build=build, communities=communities)
