@@ -19,6 +19,7 @@ import functools
 import hashlib
 import json
 import os
+import pickle
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable
@@ -51,22 +52,26 @@ def digest(*parts: str | bytes) -> str:
 
 def tree_digest(folder: Path, skip: Path | None = None) -> str:
     """Every file below `folder` but those in `skip`: its path and its bytes (caches of Python
-    itself left out)."""
+    itself left out). Plain strings: a district is 23,400 files."""
     h = hashlib.sha256()
-    for path in sorted(_files(folder, skip)):
-        relative = path.relative_to(folder).as_posix().encode("utf-8")
-        h.update(len(relative).to_bytes(8, "little") + relative)
-        data = path.read_bytes()
+    folder = os.fspath(folder)
+    for relative in sorted(_files(folder, os.fspath(skip) if skip else None)):
+        name = relative.replace(os.sep, "/").encode("utf-8")
+        h.update(len(name).to_bytes(8, "little") + name)
+        with open(os.path.join(folder, relative), "rb") as file:
+            data = file.read()
         h.update(len(data).to_bytes(8, "little") + data)
     return h.hexdigest()
 
 
-def _files(folder: Path, skip: Path | None = None) -> Iterable[Path]:
+def _files(folder: str, skip: str | None = None) -> Iterable[str]:
+    """The files below `folder`, relative to it."""
     for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if d != "__pycache__" and Path(root) / d != skip]
+        dirs[:] = [d for d in dirs if d != "__pycache__" and os.path.join(root, d) != skip]
+        relative = os.path.relpath(root, folder)
         for name in files:
             if not name.endswith(".pyc"):
-                yield Path(root) / name
+                yield name if relative == "." else os.path.join(relative, name)
 
 
 @functools.cache
@@ -105,6 +110,46 @@ def fingerprints(digests: dict[str, str], board: CheckedBoard, frame: str) -> di
     communities = sorted({r.community for r in board.records if r.community})
     return {c: digest(common, c, digests.get(c, ""), *(f"{n}:{digests.get(n, '')}" for n in sorted(links.get(c, ()))))
             for c in communities}
+
+
+class CheckCache:
+    """Each community's checked records and problems, kept under the digest of everything the
+    check of a community reads: its folder, the board's settings, the day, the generator and
+    where the content is (messages name files relative to the working directory). Only a
+    community without errors is kept: a failed check is never taken from here. Builds and the
+    preview share it (a check is the same for both). With `remember`, the checks also stay in
+    memory (`ailin serve` checks again after every edit)."""
+
+    def __init__(self, folder: Path, remember: bool = False):
+        self.folder = Path(folder) / "checked"
+        self._memory: dict[str, tuple[str, object]] | None = {} if remember else None
+
+    @staticmethod
+    def key(content: Path, digests: dict[str, str], community: str, settings: str) -> str:
+        return digest(generator_digest(), settings, digests[""], digests.get(community, ""),
+                      str(content), os.path.relpath(content))
+
+    def load(self, community: str, key: str):
+        """The check of the community kept under `key`, or None."""
+        if self._memory is not None and self._memory.get(community, ("",))[0] == key:
+            return self._memory[community][1]
+        try:
+            data = (self.folder / f"{community}.pickle").read_bytes()
+        except OSError:
+            return None
+        stored, _, pickled = data.partition(b"\n")
+        return self.remember(community, key, pickle.loads(pickled)) if stored == key.encode() else None
+
+    def keep(self, community: str, key: str, pickled: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = self.folder / f".{community}.{os.getpid()}.tmp"
+        temporary.write_bytes(key.encode() + b"\n" + pickled)
+        os.replace(temporary, self.folder / f"{community}.pickle")
+
+    def remember(self, community: str, key: str, checked):
+        if self._memory is not None:
+            self._memory[community] = (key, checked)
+        return checked
 
 
 class CommunityCache:

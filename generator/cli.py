@@ -103,9 +103,11 @@ def _run_check(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-def _checked(args: argparse.Namespace) -> pipeline.CheckResult | None:
-    """Check first, with `ailin check`'s words; None (after printing why) when it fails."""
-    result = pipeline.check(args.content, args.lang)
+def _checked(args: argparse.Namespace, digests: dict[str, str] | None = None) -> pipeline.CheckResult | None:
+    """Check first, with `ailin check`'s words; None (after printing why) when it fails. With
+    the content's `digests` (a build with its cache), unchanged communities come from the cache."""
+    checks = cache.CheckCache(cache.default_folder(args.content)) if digests is not None else None
+    result = pipeline.check(args.content, args.lang, cache=checks, digests=digests)
     if result.ok:
         if result.problems.warnings:
             print(pipeline.report(result))
@@ -143,7 +145,7 @@ def _run_build(args: argparse.Namespace) -> int:
                 print(saved["report"])
             print(Words.of(saved["language"]).t("cli.up_to_date", pages=saved["pages"], index=args.output / "index.html"))
             return 0
-    result = _checked(args)
+    result = _checked(args, digests)
     if result is None:
         return 1
     _log_warnings()

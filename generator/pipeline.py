@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import multiprocessing
+import multiprocessing.pool
 import os
+import pickle
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .load import community_folders, iter_documents, load_board
 from .memory import paused_gc
-from .records import CheckedBoard, Content, Document
+from .records import CheckedBoard, Content, Document, Record
+from .cache import CheckCache, CommunityCache, content_digests, digest
 from .messages import format_report
 from .model import BoardModel, build_model
 from .problems import Problems
@@ -19,9 +25,8 @@ from .problems import Problems
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .cache import CommunityCache
     from .render import Page, Site
-from .validate import KeyTables, Settings, check_records, check_references, key_tables, read_settings, validate_content
+from .validate import KeyTables, Settings, check_records, check_references, key_tables, read_settings
 
 
 @dataclass
@@ -39,49 +44,133 @@ class CheckResult:
 PARALLEL_FROM = 8  # community folders: below this, starting workers costs more than it saves
 
 
-def check(content_dir: Path, language: str | None = None, keep_records: bool = True) -> CheckResult:
+def check(content_dir: Path, language: str | None = None, keep_records: bool = True,
+          cache: CheckCache | None = None, digests: dict[str, str] | None = None) -> CheckResult:
     """Load and validate a content folder; every problem is collected, none raised.
 
-    Without `keep_records` (`ailin check`), community folders are checked in worker processes,
-    which send back only their problems and keys: the relational checks run once on all keys.
+    Community folders are checked one by one, in worker processes on a large board. Without
+    `keep_records` (`ailin check`), the workers send back only their problems and keys. With a
+    `cache` (builds and the preview), a community whose folder and settings are as when it was
+    last checked (`digests`, cache.py) is taken from there. The relational checks run once on
+    all the records' keys.
     """
     problems = Problems()
     with paused_gc():  # a district board is a million small objects without cycles (memory.py)
-        root = Path(content_dir)
+        root = Path(content_dir).resolve()
         board_document = load_board(root, problems)
         language = language or _board_language(board_document)
         settings = read_settings(board_document, problems, language)
         folders = community_folders(root, problems)
-        jobs = min(_cpus(), len(folders) // PARALLEL_FROM)
-        if keep_records or jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            content = Content(root=root.resolve(), board=board_document)
-            board = validate_content(content, iter_documents(content, folders, problems), settings, problems)
-            count = len(board.records) + (board_document is not None)
-            return CheckResult(problems, language, count, board if keep_records else None)
-        shares = [folders[i::jobs] for i in range(jobs)]
-        with multiprocessing.get_context("fork").Pool(jobs, _start_worker, (root, settings)) as pool:
-            results = pool.map(_check_share, shares)
-        tables = KeyTables()
-        count = board_document is not None
-        for share_problems, share_tables, share_count in results:
-            problems.extend(share_problems)
-            tables.merge(share_tables)
-            count += share_count
+        content = Content(root=root, board=board_document)
+        if not keep_records:
+            tables, count = _check_keys(content, folders, settings, problems)
+            check_references(tables, problems)
+            return CheckResult(problems, language, count + (board_document is not None), None)
+        records, tables = [], KeyTables()
+        for checked in _checked_communities(content, folders, settings, cache, digests):
+            problems.extend(checked.problems)
+            content.unreadable |= checked.unreadable
+            records += checked.records
+            tables.merge(checked.keys)
         check_references(tables, problems)
-        return CheckResult(problems, language, count, None)
+        board = CheckedBoard(settings=settings.record, records=records, as_of=settings.as_of, content=content)
+        return CheckResult(problems, language, len(records) + (board_document is not None), board)
 
 
-_worker: dict = {}
+@dataclass
+class CheckedCommunity:
+    """One community folder after the check of each record on its own."""
+
+    records: list[Record]
+    problems: Problems
+    unreadable: set[str]
+
+    @functools.cached_property
+    def keys(self) -> KeyTables:
+        """Its keys for the relational checks: worked out once, then remembered with the
+        check (`ailin serve` checks a district again after every edit)."""
+        return key_tables(self.records, self.unreadable)
 
 
-def _start_worker(root: Path, settings: Settings) -> None:
-    _worker.update(root=root, settings=settings)
+def _checked_communities(content: Content, folders: list[Path], settings: Settings,
+                         cache: CheckCache | None, digests: dict[str, str] | None) -> list[CheckedCommunity]:
+    if cache is not None and digests is None:
+        digests = content_digests(content.root)
+    common = digest(settings.as_of.isoformat(), settings.language)
+    keys = {f.name: cache.key(content.root, digests, f.name, common) for f in folders} if cache else {}
+    checked = {f.name: cache.load(f.name, keys[f.name]) for f in folders} if cache else {}
+    stale = [f for f in folders if checked.get(f.name) is None]
+    jobs = min(_cpus(), len(stale) // PARALLEL_FROM)
+    _worker.update(content=content, settings=settings, cache=cache, keys=keys)
+    try:
+        if jobs >= 2 and "fork" in multiprocessing.get_all_start_methods():
+            with _pool(jobs) as pool:
+                for folder, pickled in zip(stale, pool.map(_check_community, stale, chunksize=4)):
+                    checked[folder.name] = pickle.loads(pickled)
+        else:
+            for folder in stale:
+                checked[folder.name] = _checked_community(folder)
+                _keep(folder, checked[folder.name])
+    finally:
+        _worker.clear()
+    if cache is not None:
+        for folder in stale:
+            if not checked[folder.name].problems.errors:
+                cache.remember(folder.name, keys[folder.name], checked[folder.name])
+    return [checked[f.name] for f in folders]
+
+
+def _checked_community(folder: Path) -> CheckedCommunity:
+    problems = Problems()
+    content = Content(root=_worker["content"].root)
+    records = check_records(iter_documents(content, [folder], problems), _worker["settings"], content.root, problems)
+    return CheckedCommunity(records, problems, content.unreadable)
+
+
+def _check_community(folder: Path) -> bytes:
+    """In a worker: one community's check, pickled once for the main process and the cache."""
+    with paused_gc():
+        checked = _checked_community(folder)
+        pickled = pickle.dumps(checked, pickle.HIGHEST_PROTOCOL)
+        _keep(folder, checked, pickled)
+        return pickled
+
+
+def _keep(folder: Path, checked: CheckedCommunity, pickled: bytes | None = None) -> None:
+    """A community without errors goes into the check cache, if there is one."""
+    cache = _worker["cache"]
+    if cache is not None and not checked.problems.errors:
+        cache.keep(folder.name, _worker["keys"][folder.name], pickled or pickle.dumps(checked, pickle.HIGHEST_PROTOCOL))
+
+
+def _check_keys(content: Content, folders: list[Path], settings: Settings, problems: Problems) -> tuple[KeyTables, int]:
+    """`ailin check`: each share of the communities checked in a worker, which sends back only
+    its problems and keys (or all in this process on a small board)."""
+    jobs = min(_cpus(), len(folders) // PARALLEL_FROM)
+    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        records = check_records(iter_documents(content, folders, problems), settings, content.root, problems)
+        return key_tables(records, content.unreadable), len(records)
+    _worker.update(content=content, settings=settings)
+    try:
+        with _pool(jobs) as pool:
+            results = pool.map(_check_share, [folders[i::jobs] for i in range(jobs)])
+    finally:
+        _worker.clear()
+    tables, count = KeyTables(), 0
+    for share_problems, share_tables, share_count in results:
+        problems.extend(share_problems)
+        tables.merge(share_tables)
+        count += share_count
+    return tables, count
+
+
+_worker: dict = {}  # what forked workers inherit: set just before the pool starts
 
 
 def _check_share(folders: list[Path]) -> tuple[Problems, KeyTables, int]:
     """One worker's communities: loaded, checked record by record, their keys collected."""
     problems = Problems()
-    content = Content(root=_worker["root"].resolve())
+    content = Content(root=_worker["content"].root)
     records = check_records(iter_documents(content, folders, problems), _worker["settings"], content.root, problems)
     return problems, key_tables(records, content.unreadable), len(records)
 
@@ -94,7 +183,8 @@ def report(result: CheckResult, style: str = "text") -> str:
 def model_of(result: CheckResult) -> BoardModel:
     """The typed model of a board that passed the check."""
     assert result.ok and result.board is not None, "build a model from a checked board that kept its records"
-    return build_model(result.board)
+    with paused_gc():  # 100,000 new objects without cycles: the collector would triple the time
+        return build_model(result.board)
 
 
 def render(board: BoardModel, content_dir: Path) -> Site:
@@ -137,7 +227,7 @@ def write_communities(site: Site, frame: Callable[[Page], str], folder: Path,
             for community in stale:
                 _render_community(community)
         else:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            with _pool(jobs) as pool:
                 for _ in pool.imap_unordered(_render_community, stale):
                     pass
     finally:
@@ -174,6 +264,21 @@ def _render_community(community: str) -> None:
     write_files(target, itertools.chain(pages, assets))
     if cache is not None:
         cache.keep(community, target, _job["fingerprints"][community])
+
+
+def _pool(jobs: int) -> multiprocessing.pool.Pool:
+    """Forked workers (they inherit `_worker` or `_job`) that end with the main process: a
+    killed build must not leave workers writing into its folders."""
+    return multiprocessing.get_context("fork").Pool(jobs, _end_with, (os.getpid(),))
+
+
+def _end_with(main: int) -> None:
+    def watch() -> None:
+        while os.getppid() == main:
+            time.sleep(0.2)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _cpus() -> int:

@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from . import packaged, pipeline, theme
-from .cache import CommunityCache, content_digests, default_folder, digest, generator_digest
+from .cache import CheckCache, CommunityCache, content_digests, default_folder, digest, generator_digest
 from .cache import fingerprints as community_fingerprints
 from .publish import StagedOutput, write_shard_manifest
 from .render import Site, theme_safe
@@ -49,6 +49,10 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         self.checked = None  # the checked records, whose relations say what a community's pages show
         self.shard: tuple[int, int] | None = None  # (i, n): write only shard i of n (`ailin build --shard`)
         self.page_count = 0  # the pages the last build wrote
+        # what `ailin serve` needs to update a community without a whole build (preview.py)
+        self.shells: Shells | None = None
+        self.fingerprints: dict[str, str] | None = None
+        self.content_digests: dict[str, str] | None = None
         self.pages: dict[str, str] = {}
         self.staged: StagedOutput | None = None
         self.warnings = CountHandler()
@@ -57,9 +61,15 @@ class AilinPlugin(BasePlugin[AilinConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
+    @property
+    def _purpose(self) -> str:
+        """Which cache: `serve` keeps its own (cache.default_folder)."""
+        return "" if self.command == "build" else self.command
+
     def on_config(self, config):
         content = Path(self.config.content)
-        result = self.preloaded or pipeline.check(content, self.config.lang)
+        checks = CheckCache(default_folder(content)) if self.config.cache else None  # the same for serve
+        result = self.preloaded or pipeline.check(content, self.config.lang, cache=checks)
         self.preloaded = None  # `mkdocs serve` reloads: check again after every edit
         if not result.ok:
             raise PluginError("\n" + pipeline.report(result))
@@ -109,13 +119,13 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         shells = Shells(config, env, files, self.nav)
         content = Path(self.config.content)
         digests, self.digests = self.digests or content_digests(content), None
-        purpose = "" if self.command == "build" else self.command
-        cache = CommunityCache(default_folder(content, purpose)) if self.config.cache else None
+        cache = CommunityCache(default_folder(content, self._purpose)) if self.config.cache else None
         fingerprints = community_fingerprints(digests, self.checked, shells.digest()) if cache else None
         communities = pipeline.shard_of(self.site, *self.shard) if self.shard else self.site.communities
         self.page_count = len(self.site.pages) + sum(map(self.site.community_size, communities))
         site_dir = Path(config.site_dir)
         pipeline.write_communities(self.site, shells.fill, site_dir, cache, fingerprints, communities)
+        self.shells, self.fingerprints, self.content_digests = shells, fingerprints, digests
         if self.shard:  # what `ailin combine` checks: the shards of one build, each once
             build = digest(generator_digest(), shells.digest(), json.dumps(digests, sort_keys=True))
             write_shard_manifest(site_dir, *self.shard, build=build, communities=communities)

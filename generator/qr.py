@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import segno
 from markupsafe import Markup
 
@@ -11,6 +13,7 @@ from markupsafe import Markup
 FAST_MASK = 4
 
 
+@functools.lru_cache(maxsize=4096)  # `ailin serve` renders a community again after each edit
 def qr_svg(url: str, title: str, best_mask: bool = False) -> Markup:
     """A scalable QR code for `url`; medium error correction survives a creased paper notice."""
     code = segno.make(url, error="m", micro=False, mask=None if best_mask else FAST_MASK)

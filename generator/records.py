@@ -57,7 +57,9 @@ class Record:
     kind: str
     document: Document
     data: dict[str, Any]
-    marks: dict[Path_, yaml.Mark] = field(default_factory=dict)  # path -> where its value starts
+    # path -> where its value starts, (line, column) from 0: a pair, not yaml's mark, so that a
+    # record pickles small into the check cache (cache.py)
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def id(self) -> str | None:
@@ -72,8 +74,10 @@ class Record:
         """Where the value at `path` was written, or its nearest enclosing value."""
         while path not in self.marks and path:
             path = path[:-1]
-        mark = self.marks.get(path)
-        return Location(self.document.path, mark.line + 1, mark.column + 1) if mark else Location(self.document.path)
+        if path not in self.marks:
+            return Location(self.document.path)
+        line, column = self.marks[path]
+        return Location(self.document.path, line + 1, column + 1)
 
 
 @dataclass

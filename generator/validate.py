@@ -122,7 +122,8 @@ def _type_of(node: yaml.Node) -> str:
 
 def _convert(node: yaml.Node, spec: FieldSpec, path: Path_, ctx: _Context) -> Any:
     """Convert one node by its spec, reporting problems; MISSING when unusable."""
-    ctx.record.marks[path] = node.start_mark  # kept as is: most are never read
+    mark = node.start_mark
+    ctx.record.marks[path] = (mark.line, mark.column)
     if node.tag not in _CORE_TAGS:
         ctx.error(node, "yaml-tag", tag=node.tag.replace(_TAG, "!!"))
         return MISSING

@@ -59,7 +59,8 @@ EDITS = {
 }
 
 
-def edit(content: Path, what: str) -> None:
+def edit(content: Path, what: str) -> Path:
+    """Make the edit; returns the file it changed."""
     communities = content / "communities"
     if what == "a suggestion's title":
         path = sorted((communities / "jintu" / "suggestions").glob("*.yaml"))[0]
@@ -77,9 +78,12 @@ def edit(content: Path, what: str) -> None:
         path = content / "board.yaml"
         replace_in(path, first_title(path), first_title(path) + "·试行")
     elif what == "a link across communities":
-        replace_in(communities / "jinbi" / "meetings" / "jb-m-2024-02.yaml", "agenda: [jb-2024-001]", "agenda: [jb-2024-001, jt-2024-001]")
+        path = communities / "jinbi" / "meetings" / "jb-m-2024-02.yaml"
+        replace_in(path, "agenda: [jb-2024-001]", "agenda: [jb-2024-001, jt-2024-001]")
     elif what == "a suggestion removed":
-        (communities / "jinbi" / "suggestions" / "jb-2024-012.yaml").unlink()
+        path = communities / "jinbi" / "suggestions" / "jb-2024-012.yaml"
+        path.unlink()
+    return path
 
 
 @pytest.mark.parametrize("what", EDITS)
@@ -138,3 +142,39 @@ def test_combine_refuses_shards_that_do_not_make_one_site(board: Path, tmp_path:
     assert main(["combine", str(board), "--output", str(tmp_path / "site")]) == 2
     assert "不是 ailin build --shard 的输出" in capsys.readouterr().err
     assert not (tmp_path / "site").exists()  # nothing half-joined is left
+
+
+def preview_of(content: Path, site_dir: Path):
+    from ailin import siteconfig
+    from ailin.preview import Preview
+
+    site_dir.mkdir()
+    return Preview(lambda **overrides: siteconfig.load(Path(CONFIG), **overrides), content, None, site_dir,
+                   "127.0.0.1:8000", "http://127.0.0.1:8000/")
+
+
+def pages(digests: dict[str, str]) -> dict[str, str]:
+    """The communities' pages and photo copies: what an update makes again."""
+    return {path: d for path, d in digests.items() if path.startswith("c/") and (path.endswith("index.html") or "/media/" in path)}
+
+
+@pytest.mark.parametrize("what", EDITS)
+def test_the_preview_updates_the_communities_an_edit_reaches_then_the_whole_site(board: Path, tmp_path: Path, what: str) -> None:
+    preview = preview_of(board, tmp_path / "served")
+    preview.build()
+    before = {c: inodes(preview.site_dir, c) for c in ("jinbi", "jintu", "shiniuyan")}
+    generation = preview.generation
+    preview.note(str(edit(board, what)))
+    preview.build()
+    expected = preview_of(board, tmp_path / "whole")
+    expected.build()
+    served, whole = tree_digest(preview.site_dir), tree_digest(expected.site_dir)
+    if what == "the board's title":  # outside the community folders: a whole build at once
+        assert served == whole and preview.generation == generation + 1
+        return
+    assert pages(served) == pages(whole)  # the board's own files follow
+    for community, files in before.items():
+        kept = inodes(preview.site_dir, community) == files
+        assert kept == (community not in EDITS[what]), (community, "kept" if kept else "made again")
+    assert preview.follow()
+    assert tree_digest(preview.site_dir) == whole
