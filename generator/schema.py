@@ -10,9 +10,8 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
 
-from . import packaged
+from . import packaged, read_data
 
 SCHEMA_DIR = packaged("schemas")
 KINDS = ("board", "community", "suggestion", "meeting", "project")
@@ -120,7 +119,7 @@ def _field(name: str, raw: dict) -> FieldSpec:
 
 @functools.cache
 def record_schema(kind: str) -> RecordSchema:
-    raw = yaml.safe_load((SCHEMA_DIR / f"{kind}.yaml").read_text(encoding="utf-8"))
+    raw = read_data(SCHEMA_DIR / f"{kind}.yaml")
     fields = {name: _field(name, spec) for name, spec in raw["fields"].items()}
     return RecordSchema(kind=raw["kind"], title=raw["title"], file=raw["file"], fields=fields)
 
@@ -163,7 +162,7 @@ def vocabulary_extensions() -> dict[str, str]:
 
 @functools.cache
 def _raw_vocabularies() -> dict:
-    return yaml.safe_load((SCHEMA_DIR / "vocabularies.yaml").read_text(encoding="utf-8"))
+    return read_data(SCHEMA_DIR / "vocabularies.yaml")
 
 
 @functools.cache

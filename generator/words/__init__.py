@@ -16,9 +16,8 @@ import string
 from pathlib import Path
 from typing import Any, Iterable, Protocol
 
-import yaml
 
-from .. import schema
+from .. import read_data, schema
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -59,7 +58,7 @@ def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def load_catalogue(language: str) -> dict[str, Any]:
     """One language's catalogue as written, sections nested."""
-    return yaml.safe_load((CATALOGUES / f"{language}.yaml").read_text(encoding="utf-8"))
+    return read_data(CATALOGUES / f"{language}.yaml")
 
 
 class Words:
