@@ -6,8 +6,9 @@ them, the next build puts the previous site back first. Staging folders of build
 killed are removed by the next build.
 
 Removing a replaced site takes seconds on a district board (23,600 folders and files), so with
-a `trash` folder (in the build cache) the replaced site is moved there and removed while the
-next build checks the content, in a background thread.
+a `trash` folder (in the build cache) the replaced site is moved there and removed by a process
+of its own that outlives the build; a build also empties the trash in a background thread,
+should that process have died.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import filecmp
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable
@@ -33,7 +36,7 @@ class StagedOutput:
         # beside the target, so the final rename stays on one file system
         prefix = f".{self.target.name}.building-{os.getpid()}-"
         self.staging = Path(tempfile.mkdtemp(prefix=prefix, dir=self.target.parent))
-        self._emptying = _empty_in_background(trash)
+        _empty_in_background(trash)  # what earlier builds left, should their emptying have died
 
     @property
     def _old(self) -> Path:
@@ -55,11 +58,11 @@ class StagedOutput:
             os.rename(self.target, self._old)
         os.rename(self.staging, self.target)
         self._remove(self._old)
-        self._finish()
+        if self.trash is not None and self.trash.is_dir():
+            _empty_apart(self.trash)
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
-        self._finish()
 
     def _remove(self, tree: Path) -> None:
         """Into the trash, for the next build to empty; at once without a trash (or across
@@ -75,9 +78,6 @@ class StagedOutput:
                 pass
         shutil.rmtree(tree, ignore_errors=True)
 
-    def _finish(self) -> None:
-        if self._emptying is not None:
-            self._emptying.join()
 
 
 def remove_dead_staging(target: Path) -> None:
@@ -89,14 +89,18 @@ def remove_dead_staging(target: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def _empty_in_background(trash: Path | None) -> threading.Thread | None:
+def _empty_apart(trash: Path) -> None:
+    """Empty `trash` in a process of its own: the build is done once its site is in place."""
+    code = "import shutil, sys, pathlib; [shutil.rmtree(p, True) for p in pathlib.Path(sys.argv[1]).iterdir()]"
+    subprocess.Popen([sys.executable, "-c", code, str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+
+
+def _empty_in_background(trash: Path | None) -> None:
     """Remove what is in `trash` (earlier builds' replaced sites) while the build goes on."""
-    if trash is None or not trash.is_dir():
-        return None
-    thread = threading.Thread(target=lambda: [shutil.rmtree(old, ignore_errors=True) for old in trash.iterdir()],
-                              name="ailin-empty-trash", daemon=True)
-    thread.start()
-    return thread
+    if trash is not None and trash.is_dir():
+        threading.Thread(target=lambda: [shutil.rmtree(old, ignore_errors=True) for old in trash.iterdir()],
+                         name="ailin-empty-trash", daemon=True).start()
 
 
 def _alive(pid: int) -> bool:

@@ -67,3 +67,22 @@ def test_a_swap_cut_between_its_two_renames_is_undone(tmp_path: Path) -> None:
     StagedOutput(site).discard()  # the next build starts by recovering
     assert (site / "index.html").read_text(encoding="utf-8") == "old"
     shutil.rmtree(staged.staging)
+
+
+def test_the_replaced_site_goes_after_the_build_has_returned(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    site = tmp_path / "site"
+    trash = tmp_path / ".cache/ailin/content/trash"
+    for edit in ("", "·试行"):  # an edit, so the second build is not skipped
+        board = content / "board.yaml"
+        text = board.read_text(encoding="utf-8")
+        assert "\ntitle: " in text
+        board.write_text(text.replace("\ntitle: ", f"\ntitle: {edit}", 1), encoding="utf-8")
+        assert ailin("build", "--content", str(content), "--output", str(site), cwd=tmp_path).wait() == 0
+    assert trash.is_dir()  # the second build moved the first one's site there
+    deadline = time.monotonic() + 30
+    while any(trash.iterdir()):  # the first build's site, removed by a process of its own
+        assert time.monotonic() < deadline, list(trash.iterdir())
+        time.sleep(0.1)
+    assert (site / "index.html").is_file() and not list(tmp_path.glob(".site*"))
