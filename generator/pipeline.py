@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import signal
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -172,6 +174,7 @@ def shard_of(site: Site, index: int, count: int) -> list[str]:
 
 
 PARALLEL_PAGES = 400  # below this many pages, starting worker processes costs more than it saves
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a Linux process gets when its parent ends
 _job: dict = {}  # what forked workers inherit: set just before the pool starts
 
 
@@ -182,8 +185,19 @@ def _share(job: Callable[[str], tuple[str, Part]], communities: list[str], site:
     jobs = min(_cpus(), len(communities))
     if jobs < 2 or sum(map(site.community_size, communities)) < PARALLEL_PAGES or "fork" not in multiprocessing.get_all_start_methods():
         return dict(map(job, communities))
-    with multiprocessing.get_context("fork").Pool(jobs) as pool, paused_gc():  # the parts come back pickled
-        return dict(pool.imap_unordered(job, communities))
+    with multiprocessing.get_context("fork").Pool(jobs, _die_with_parent, (os.getpid(),)) as pool, paused_gc():
+        return dict(pool.imap_unordered(job, communities))  # the parts come back pickled: no collector
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the build that started it is killed: left running, it would go on
+    writing into a staging folder that the next build removes (publish.py)."""
+    if sys.platform == "linux":
+        import ctypes
+
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # killed before that
+        os._exit(1)
 
 
 def _render_community(community: str) -> tuple[str, Part]:
