@@ -4,8 +4,10 @@ A community's pages and photo copies depend on its own folder, on the records of
 communities that its records name or that name them (the schemas' `to:` relations), on the
 board's settings and date, on the theme's frame around the pages and on the generator itself.
 Their digests make the community's fingerprint; a community whose fingerprint is unchanged is
-linked into the new site from the cache instead of being rendered again. The board-wide pages
-and files (index, open data, feeds, search) are made on every build.
+linked into the new site from the cache instead of being rendered again. So are its feed,
+calendar and data.json, which show nothing else; and beside its files the cache keeps its part
+of the board-wide files (parts.py), from which a build assembles the board's feed, open-data
+tables and search index. The board's own pages (index, data) are made on every build.
 
 The cache is a folder (`.cache/ailin/` beside `content/`), safe to delete at any time. Files
 are hard-linked between it and the site (copied across file systems), so a cached site costs
@@ -31,6 +33,7 @@ from .records import CheckedBoard, values_at
 
 FOLDER = Path(".cache") / "ailin"
 FINGERPRINT = "fingerprint"
+PART = "part"  # beside FINGERPRINT: the community's part of the board-wide files, pickled
 
 
 def default_folder(content: Path, purpose: str = "") -> Path:
@@ -175,8 +178,12 @@ class CommunityCache:
         new.mkdir()
         return new
 
-    def keep(self, community: str, new: Path, fingerprint: str) -> None:
-        """The rendered folder replaces the community's previous files."""
+    def keep(self, community: str, new: Path, fingerprint: str, part: object = None) -> None:
+        """The rendered folder replaces the community's previous files (with its `part`, when
+        given: one rename puts both in place)."""
+        if part is not None:
+            with open(new / PART, "wb") as file:
+                pickle.dump(part, file, protocol=pickle.HIGHEST_PROTOCOL)
         (new / FINGERPRINT).write_text(fingerprint)
         target = self._files_of(community)
         old = self.folder / f".{community}.old-{os.getpid()}"
@@ -185,9 +192,22 @@ class CommunityCache:
         os.rename(new, target)
         shutil.rmtree(old, ignore_errors=True)
 
+    def part(self, community: str, fingerprint: str) -> object | None:
+        """The part kept with the community's files, when they are fresh; else None."""
+        if not self.is_fresh(community, fingerprint):
+            return None
+        try:
+            with open(self._files_of(community) / PART, "rb") as file:
+                return pickle.load(file)
+        except Exception:  # missing or damaged: a miss, and the community is rendered again
+            return None
+
     def link_into(self, community: str, site: Path) -> None:
-        """Hard-link (or copy) the community's cached files into the site."""
-        link_tree(self._files_of(community), site, skip=FINGERPRINT)
+        """Hard-link (or copy) the community's cached files into the site. They all lie below
+        its folder `c/<community>/`; the cache's own files beside it (FINGERPRINT, PART) stay."""
+        for entry in self._files_of(community).iterdir():
+            if entry.is_dir():
+                link_tree(entry, site / entry.name)
 
 
 def content_digests(content: Path) -> dict[str, str]:

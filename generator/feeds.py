@@ -1,9 +1,11 @@
 """Atom feeds and iCalendar files of a board: what publish writes beside the pages.
 
-`feed_files` gives one Atom 1.0 feed for the board and one per community: an entry whenever a
-suggestion is received or reaches a step, a meeting is held, or a project starts or is
-completed. `calendar_files` gives one iCalendar file per community: its meetings and the
-coming monthly 议事日. Both return `{path below the site root: bytes}` and nothing else; the
+One Atom 1.0 feed for the board and one per community: an entry whenever a suggestion is
+received or reaches a step, a meeting is held, or a project starts or is completed; one
+iCalendar file per community: its meetings and the coming monthly 议事日. A build makes a
+community's feed and calendar with its pages (`community_feed`, `community_calendar`), and the
+board's feed from the newest events of each community (`board_feed`, generator/parts.py);
+`feed_files` and `calendar_files` make them all at once. They give bytes and nothing else; the
 caller decides where to write them.
 
 Everything is derived from the records alone, never from the clock: entry ids, dates, UIDs and
@@ -17,9 +19,10 @@ the board's `Words` (generator/words/).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import xml.etree.ElementTree as ET
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -119,18 +122,24 @@ def _heading(community: Community, what: str, status: str, language: str, subjec
 # -- events -----------------------------------------------------------------------------------
 
 
-def events_of(board: BoardModel) -> list[Event]:
-    """Every event of the board, newest first; ties broken by record id, then later step first."""
+def community_events(board: BoardModel, community: str) -> list[Event]:
+    """The community's newest MAX_ENTRIES events, newest first; ties broken by record id, then
+    later step first (no two events share all three). Its own feed shows them, and the board's
+    feed the newest among those of all communities."""
     language = Words.of(board.language).language
     events: list[Event] = []
-    for suggestion in board.suggestions.values():
+    for suggestion in board.suggestions_of(community):
         events.extend(_suggestion_events(board, suggestion, language))
-    for meeting in board.meetings.values():
+    for meeting in board.meetings_of(community):
         if meeting.date <= board.as_of:  # announced, not yet held: the calendar shows it
             events.append(_meeting_event(board, meeting, language))
-    for project in board.projects.values():
+    for project in board.projects_of(community):
         events.extend(_project_events(board, project, language))
-    return sorted(events, key=lambda e: e.sort_key, reverse=True)
+    return _newest(events)
+
+
+def _newest(events: Iterable[Event]) -> list[Event]:
+    return sorted(events, key=lambda e: e.sort_key, reverse=True)[:MAX_ENTRIES]
 
 
 def _suggestion_events(board: BoardModel, s: Suggestion, language: str) -> list[Event]:
@@ -214,22 +223,27 @@ def _project_events(board: BoardModel, p: Project, language: str) -> list[Event]
 
 def feed_files(board: BoardModel) -> dict[str, bytes]:
     """`feed.xml` for the board and `c/<id>/feed.xml` per community, newest first, ≤ MAX_ENTRIES."""
-    events = events_of(board)
-    where = address_of(board)
-    files = {"feed.xml": _render_feed(board, events, None, where)}
-    by_community: dict[str, list[Event]] = defaultdict(list)
-    for event in events:  # one pass, newest first stays newest first
-        by_community[event.community].append(event)
-    for community in board.communities.values():
-        files[community.file_url("feed.xml")] = _render_feed(board, by_community[community.id], community, where)
+    events = {community: community_events(board, community) for community in board.communities}
+    files = {"feed.xml": board_feed(board, events.values())}
+    for community, newest in events.items():
+        files[board.communities[community].file_url("feed.xml")] = community_feed(board, community, newest)
     return files
 
 
-def _render_feed(board: BoardModel, events: list[Event], community: Community | None, where: Address) -> bytes:
+def community_feed(board: BoardModel, community: str, events: list[Event]) -> bytes:
+    """`c/<id>/feed.xml`, from the community's `community_events`."""
+    return _render_feed(board, events, board.communities[community], address_of(board))
+
+
+def board_feed(board: BoardModel, newest: Iterable[list[Event]]) -> bytes:
+    """`feed.xml`, from the `community_events` of every community."""
+    return _render_feed(board, _newest(itertools.chain.from_iterable(newest)), None, address_of(board))
+
+
+def _render_feed(board: BoardModel, entries: list[Event], community: Community | None, where: Address) -> bytes:
     words = Words.of(board.language)
     path = community.file_url("feed.xml") if community else "feed.xml"
     board_title = board.title or words.t("product.name")
-    entries = events[:MAX_ENTRIES]
     # An empty feed still needs a date: the board's as_of, never the build time.
     newest = entries[0].date if entries else board.as_of
 
@@ -282,11 +296,12 @@ def calendar_files(board: BoardModel, months_ahead: int = 6) -> dict[str, bytes]
     date shows on the same day in every phone's time zone. The 议事日 are counted from
     `board.as_of`, so the same content always gives the same file.
     """
-    where = address_of(board)
-    return {
-        community.file_url("meetings.ics"): _render_calendar(board, community, months_ahead, where)
-        for community in board.communities.values()
-    }
+    return {board.communities[c].file_url("meetings.ics"): community_calendar(board, c, months_ahead) for c in board.communities}
+
+
+def community_calendar(board: BoardModel, community: str, months_ahead: int = 6) -> bytes:
+    """`c/<id>/meetings.ics` (see `calendar_files`)."""
+    return _render_calendar(board, board.communities[community], months_ahead, address_of(board))
 
 
 def _render_calendar(board: BoardModel, community: Community, months_ahead: int, where: Address) -> bytes:

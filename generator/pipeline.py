@@ -23,8 +23,9 @@ from .model import BoardModel, build_model
 from .problems import Problems
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
+    from .parts import Part
     from .render import Page, Site
 from .validate import KeyTables, Settings, check_records, check_references, key_tables, read_settings
 
@@ -188,53 +189,63 @@ def model_of(result: CheckResult) -> BoardModel:
 
 
 def render(board: BoardModel, content_dir: Path) -> Site:
-    """The pages, and the files published beside them: open data (frictionless validates it in
-    the tests and `ailin check --data`), feeds, meeting calendars and, with board.yaml's
-    `editor:`, the form editor at admin/."""
+    """The pages, and the files of the board that no community makes: with board.yaml's
+    `editor:`, the form editor at admin/. Each community's pages and files come on demand
+    (`write_communities`), and the board-wide files assembled from them after (`board_files`):
+    open data (frictionless validates it in the tests and `ailin check --data`), feeds and search."""
     # Imported here: `ailin check` never renders, and these imports are a third of its start-up.
-    from .feeds import calendar_files, feed_files
     from .formeditor import admin_files
-    from .opendata import open_data
+    from .opendata import package, row_counts
     from .render import Asset, render_site
-    from .search import index_files
 
-    data = open_data(board)
-    site = render_site(board, Path(content_dir).resolve(), data.package, data.rows)
-    files = {**data.files, **feed_files(board), **calendar_files(board), **admin_files(board, Path(content_dir)),
-             **index_files(site.search, board.language)}
-    site.assets.extend(Asset(path, content) for path, content in sorted(files.items()))
+    site = render_site(board, Path(content_dir).resolve(), package(board), row_counts(board))
+    site.assets.extend(Asset(path, content) for path, content in sorted(admin_files(board, Path(content_dir)).items()))
     return site
 
 
 def write_communities(site: Site, frame: Callable[[Page], str], folder: Path,
                       cache: CommunityCache | None = None, fingerprints: dict[str, str] | None = None,
-                      communities: list[str] | None = None) -> None:
+                      communities: list[str] | None = None) -> dict[str, Part]:
     """Write every community's pages, each in its `frame` (the theme's HTML around it), and its
-    photo copies below `folder`.
+    files (photo copies, feed, calendar, data.json) below `folder`; return each community's part
+    of the board-wide files (parts.py).
 
     With a `cache` and the communities' `fingerprints` (cache.py), a community whose files are
-    in the cache under the same fingerprint is linked from there instead, and a rendered one is
-    kept there for the next build. Large jobs are shared among worker processes by community.
-    `communities` limits the writing to those (a shard of the board, `shard_of`).
+    in the cache under the same fingerprint is linked from there instead and its part read from
+    there, and a rendered one is kept there for the next build. Large jobs are shared among
+    worker processes by community. `communities` limits the writing to those (a shard of the
+    board, `shard_of`).
     """
     communities = site.communities if communities is None else communities
-    stale = [c for c in communities if cache is None or not cache.is_fresh(c, fingerprints[c])]
-    stale.sort(key=site.community_size, reverse=True)  # the largest first: workers end together
+    parts: dict[str, Part] = {}
+    if cache is not None:
+        with paused_gc():  # parts are many small objects (memory.py)
+            parts = {c: part for c in communities if (part := cache.part(c, fingerprints[c])) is not None}
+    stale = [c for c in communities if c not in parts]
     _job.update(site=site, frame=frame, folder=folder, cache=cache, fingerprints=fingerprints)
     try:
-        jobs = min(_cpus(), len(stale))
-        if jobs < 2 or sum(map(site.community_size, stale)) < PARALLEL_PAGES or "fork" not in multiprocessing.get_all_start_methods():
-            for community in stale:
-                _render_community(community)
-        else:
-            with _pool(jobs) as pool:
-                for _ in pool.imap_unordered(_render_community, stale):
-                    pass
+        parts.update(_share(_render_community, stale, site))
     finally:
         _job.clear()
     if cache is not None:
         for community in communities:
             cache.link_into(community, folder)
+    return parts
+
+
+def board_files(site: Site, parts: dict[str, Part] | None = None) -> dict[str, bytes]:
+    """The board's feed, open-data tables and search index, assembled from the parts of all
+    communities; those not in `parts` (all, or the other shards' communities) are made here."""
+    from .parts import board_files as assemble
+
+    parts = dict(parts or {})
+    _job.update(site=site)
+    try:
+        parts.update(_share(_part_of, [c for c in site.communities if c not in parts], site))
+    finally:
+        _job.clear()
+    with paused_gc():
+        return assemble(site, parts.values())
 
 
 def shard_of(site: Site, index: int, count: int) -> list[str]:
@@ -254,16 +265,50 @@ PARALLEL_PAGES = 400  # below this many pages, starting worker processes costs m
 _job: dict = {}  # what forked workers inherit: set just before the pool starts
 
 
-def _render_community(community: str) -> None:
+def _share(job: Callable[[str], tuple[str, Part]], communities: list[str], site: Site) -> dict[str, Part]:
+    """`job` for each community, shared among worker processes when there are pages enough to
+    pay for starting them; the largest first, so that the workers end together."""
+    communities = sorted(communities, key=site.community_size, reverse=True)
+    jobs = min(_cpus(), len(communities))
+    if jobs < 2 or sum(map(site.community_size, communities)) < PARALLEL_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        return dict(map(job, communities))
+    with _pool(jobs) as pool, paused_gc():
+        return dict(pool.imap_unordered(job, communities))  # the parts come back pickled: no collector
+
+
+def _render_community(community: str) -> tuple[str, Part]:
+    from .parts import part_of
     from .publish import write_files
 
     site, frame, cache = _job["site"], _job["frame"], _job["cache"]
     target = cache.new_folder(community) if cache is not None else _job["folder"]
+    part = part_of(site, community)
     pages = ((page.path, frame(page)) for page in site.community_pages(community))
-    assets = ((asset.path, asset.content) for asset in site.community_assets(community))
-    write_files(target, itertools.chain(pages, assets))
+    write_files(target, itertools.chain(pages, _community_files(site, community, part)))
     if cache is not None:
-        cache.keep(community, target, _job["fingerprints"][community])
+        cache.keep(community, target, _job["fingerprints"][community], part)
+    return community, part
+
+
+def _part_of(community: str) -> tuple[str, Part]:
+    from .parts import part_of
+
+    return community, part_of(_job["site"], community)
+
+
+def _community_files(site: Site, community: str, part: Part) -> Iterator[tuple[str, bytes]]:
+    """The community's files beside its pages: photo copies, feed, calendar, data.json."""
+    from .parts import community_files
+
+    yield from ((asset.path, asset.content) for asset in site.community_assets(community))
+    yield from community_files(site, community, part).items()
+
+
+def write_board_files(site: Site, folder: Path, parts: dict[str, Part] | None = None) -> None:
+    """The `board_files` below `folder`, after the communities."""
+    from .publish import write_files
+
+    write_files(folder, sorted(board_files(site, parts).items()))
 
 
 def _pool(jobs: int) -> multiprocessing.pool.Pool:
@@ -287,15 +332,18 @@ def _cpus() -> int:
 
 def write_docs(site: Site, folder: Path) -> None:
     """The pages as a plain docs folder (Markdown files holding HTML), for any other engine."""
+    from .parts import part_of
+    from .publish import write_files
+
     for page in site.all_pages():
         target = folder / page.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.markdown(), encoding="utf-8")
-    assets = [asset for community in site.communities for asset in site.community_assets(community)]
-    for asset in [*site.assets, *assets]:
-        target = folder / asset.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(asset.content)
+    parts = {community: part_of(site, community) for community in site.communities}
+    write_files(folder, ((asset.path, asset.content) for asset in site.assets))
+    for community, part in parts.items():
+        write_files(folder, _community_files(site, community, part))
+    write_board_files(site, folder, parts)
 
 
 def _board_language(board: Document | None) -> str:

@@ -106,7 +106,7 @@ class AilinPlugin(BasePlugin[AilinConfig]):
                 files.append(File(page.name, str(PAGES), config.site_dir, config.use_directory_urls))
         for page in self.site.pages:  # the board's index and data page; communities come in on_env
             files.append(File.generated(config, page.src_uri, content=page.markdown()))
-        for asset in self.site.assets:
+        for asset in self.site.assets:  # the board's own files; the board-wide ones come in on_env
             files.append(File.generated(config, asset.path, content=asset.content))
         return files
 
@@ -115,7 +115,8 @@ class AilinPlugin(BasePlugin[AilinConfig]):
 
     def on_env(self, env, *, config, files):
         # Every community's pages, written in their theme frame (shells.py) now that MkDocs
-        # has cleaned the output folder and knows its own pages.
+        # has cleaned the output folder and knows its own pages; then the board-wide files,
+        # assembled from the communities' parts (parts.py).
         shells = Shells(config, env, files, self.nav)
         content = Path(self.config.content)
         digests, self.digests = self.digests or content_digests(content), None
@@ -124,7 +125,8 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         communities = pipeline.shard_of(self.site, *self.shard) if self.shard else self.site.communities
         self.page_count = len(self.site.pages) + sum(map(self.site.community_size, communities))
         site_dir = Path(config.site_dir)
-        pipeline.write_communities(self.site, shells.fill, site_dir, cache, fingerprints, communities)
+        parts = pipeline.write_communities(self.site, shells.fill, site_dir, cache, fingerprints, communities)
+        pipeline.write_board_files(self.site, site_dir, parts)  # a shard makes the other shards' parts
         self.shells, self.fingerprints, self.content_digests = shells, fingerprints, digests
         if self.shard:  # what `ailin combine` checks: the shards of one build, each once
             build = digest(generator_digest(), shells.digest(), json.dumps(digests, sort_keys=True))

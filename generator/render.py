@@ -117,8 +117,11 @@ class Site:
     renderer: Renderer
     content_root: Path
     pages: list[Page] = field(default_factory=list)  # the board's own: its index and data page
-    assets: list[Asset] = field(default_factory=list)
-    search: list[SearchDoc] = field(default_factory=list)
+    assets: list[Asset] = field(default_factory=list)  # the board's own files that no community makes
+
+    @property
+    def board(self) -> BoardModel:
+        return self.renderer.board
 
     @property
     def communities(self) -> list[str]:
@@ -428,37 +431,34 @@ class Renderer:
 
     # -- search ---------------------------------------------------------------------------
 
-    def search_docs(self) -> list[SearchDoc]:
-        """Every community and record as search finds it (title, summary, compound, outputs,
-        place, resolutions) and shows it (status, community and kind)."""
-        board, docs = self.board, []
-        for c in board.communities.values():
-            summary = plain(c.summary)
-            docs.append(SearchDoc(
-                c.url, c.name, f"{c.street} · {self.words.t('site.community')}",
-                " ".join([c.street, c.district or "", summary, *c.compounds.values()]), snippet=snippet(summary)))
-        for s in board.suggestions.values():
-            community = board.communities[s.community]
+    def search_docs(self, community: Community) -> list[SearchDoc]:
+        """The community and its records as search finds them (title, summary, compound, outputs,
+        place, resolutions) and shows them (status, community and kind)."""
+        board, c = self.board, community
+        summary = plain(c.summary)
+        docs = [SearchDoc(
+            c.url, c.name, f"{c.street} · {self.words.t('site.community')}",
+            " ".join([c.street, c.district or "", summary, *c.compounds.values()]), snippet=snippet(summary),
+            order=(0, c.id))]
+        for s in board.suggestions_of(c.id):
             summary = plain(s.summary)
-            compound = community.compounds.get(s.compound, "") if s.compound else ""
+            compound = c.compounds.get(s.compound, "") if s.compound else ""
             docs.append(SearchDoc(
-                s.url, s.title, f"{community.name} · {self.words.t('site.suggestion')}",
+                s.url, s.title, f"{c.name} · {self.words.t('site.suggestion')}",
                 f"{compound} {summary}", status=s.status.label(self.language), chip=f"ab-status-{s.status.value}",
-                snippet=snippet(" ".join(filter(None, [compound, summary])))))
-        for m in board.meetings.values():
-            community = board.communities[m.community]
+                snippet=snippet(" ".join(filter(None, [compound, summary]))), order=(1, s.id)))
+        for m in board.meetings_of(c.id):
             resolutions = " ".join(plain(r.text) for r in m.resolutions)
             docs.append(SearchDoc(
                 m.url, m.display_title(self.language),
-                f"{community.name} · {self.label('meeting_kind', m.kind)} · {self.words.date(m.date)}",
-                f"{m.place} {resolutions}", snippet=snippet(resolutions or m.place)))
-        for p in board.projects.values():
-            community = board.communities[p.community]
+                f"{c.name} · {self.label('meeting_kind', m.kind)} · {self.words.date(m.date)}",
+                f"{m.place} {resolutions}", snippet=snippet(resolutions or m.place), order=(2, m.id)))
+        for p in board.projects_of(c.id):
             outputs = self.words.quantities(p.outputs)
             docs.append(SearchDoc(
-                p.url, p.title, f"{community.name} · {self.words.t('site.project')}",
+                p.url, p.title, f"{c.name} · {self.words.t('site.project')}",
                 f"{plain(p.summary)} {outputs}", status=self.label("project_status", p.status),
-                chip=f"ab-project-{p.status}", snippet=snippet(outputs or plain(p.summary))))
+                chip=f"ab-project-{p.status}", snippet=snippet(outputs or plain(p.summary)), order=(3, p.id)))
         return docs
 
     def community_pages(self, community: Community) -> Iterator[Page]:
@@ -519,7 +519,7 @@ def render_site(board: BoardModel, content_root: Path, package: dict | None = No
     """The board's pages (each community's on demand); with the open-data `package`
     descriptor, also the 数据下载 page."""
     renderer = Renderer(board)
-    site = Site(renderer, content_root, pages=[renderer.render_index()], search=renderer.search_docs())
+    site = Site(renderer, content_root, pages=[renderer.render_index()])
     if package is not None:
         site.pages.append(renderer.render_data(package, rows or {}))
     return site

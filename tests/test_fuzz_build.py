@@ -75,7 +75,7 @@ def test_valid_boards_with_random_words_render_as_text(tmp_path: Path, change: d
     if not result.ok:
         return  # e.g. a control character or a phone-like number: reported, not published
     site = pipeline.render(pipeline.model_of(result), root)
-    assert opendata.validate_files({asset.path: asset.content for asset in site.assets}) == []  # as `check --data`
+    assert opendata.validate_files(pipeline.board_files(site)) == []  # as `check --data`
     pages = list(site.all_pages())
     for page in pages:
         judge = _Dangerous()

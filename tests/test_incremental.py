@@ -3,7 +3,9 @@
 Each edit below is made to a copy of the sample board; after it, `ailin build` (with its
 cache in .cache/ailin/) and `ailin build --no-cache` into another folder must write
 byte-identical sites, and the communities the edit cannot have touched must be the very
-files of the previous build (hard links from the cache keep their inode).
+files of the previous build (hard links from the cache keep their inode). The board-wide files
+(feed, open data, search index) are assembled from each community's part, kept in the cache
+with its files: a stale or wrong part shows as a difference from the build from nothing.
 """
 
 from __future__ import annotations
@@ -23,10 +25,9 @@ def build(content: Path, output: Path, *extra: str) -> int:
 
 
 def inodes(site: Path, community: str) -> dict[str, int]:
-    """The community's pages and photo copies (its feed, calendar and data file are made with
-    the board's, on every build)."""
+    """The community's files: pages, photo copies, feed, calendar and data.json."""
     folder = site / "c" / community
-    return {str(p.relative_to(site)): p.stat().st_ino for p in sorted([*folder.rglob("index.html"), *folder.rglob("media/*")])}
+    return {str(p.relative_to(site)): p.stat().st_ino for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -100,6 +101,34 @@ def test_a_cached_build_after_an_edit_equals_a_build_from_nothing(board: Path, t
         assert kept == (community not in EDITS[what]), (community, "kept" if kept else "rendered again")
 
 
+def test_an_edit_reaches_the_board_wide_files_of_a_cached_build(board: Path, tmp_path: Path) -> None:
+    site, fresh = tmp_path / "site", tmp_path / "fresh"
+    assert build(board, site) == 0
+    before = tree_digest(site)
+    path = board / "communities" / "jintu" / "suggestions" / "jt-2024-011.yaml"  # among the board feed's newest
+    replace_in(path, first_title(path), first_title(path) + "（已更新）")
+    assert build(board, site) == 0
+    assert build(board, fresh, "--no-cache") == 0
+    after = tree_digest(site)
+    assert after == tree_digest(fresh)
+    changed = {name for name, digest in after.items() if before.get(name) != digest}
+    board_wide = {"feed.xml", "data/suggestions.csv", "data/datapackage.json", "find/index.json"}
+    assert board_wide | {"c/jintu/feed.xml", "c/jintu/data.json"} <= changed
+    assert not any(name.startswith(("c/jinbi/", "c/shiniuyan/")) for name in changed)
+
+
+def test_cached_shards_combine_into_the_site_a_build_from_nothing_makes(board: Path, tmp_path: Path) -> None:
+    """Each shard writes the board-wide files from its own communities' parts and the others'."""
+    for shard in (1, 2):
+        assert build(board, tmp_path / f"s{shard}", "--shard", f"{shard}/2") == 0
+    edit(board, "a link across communities")
+    for shard in (1, 2):
+        assert build(board, tmp_path / f"s{shard}", "--shard", f"{shard}/2") == 0
+    assert main(["combine", str(tmp_path / "s1"), str(tmp_path / "s2"), "--output", str(tmp_path / "site")]) == 0
+    assert build(board, tmp_path / "fresh", "--no-cache") == 0
+    assert tree_digest(tmp_path / "site") == tree_digest(tmp_path / "fresh")
+
+
 def test_a_build_that_would_change_nothing_is_skipped(board: Path, tmp_path: Path, capsys) -> None:
     site = tmp_path / "site"
     assert build(board, site) == 0
@@ -153,15 +182,16 @@ def preview_of(content: Path, site_dir: Path):
                    "127.0.0.1:8000", "http://127.0.0.1:8000/")
 
 
-def pages(digests: dict[str, str]) -> dict[str, str]:
-    """The communities' pages and photo copies: what an update makes again."""
-    return {path: d for path, d in digests.items() if path.startswith("c/") and (path.endswith("index.html") or "/media/" in path)}
+def community_files(digests: dict[str, str]) -> dict[str, str]:
+    """The communities' pages and files: what an update makes again (the board's follow)."""
+    return {path: d for path, d in digests.items() if path.startswith("c/")}
 
 
 @pytest.mark.parametrize("what", EDITS)
 def test_the_preview_updates_the_communities_an_edit_reaches_then_the_whole_site(board: Path, tmp_path: Path, what: str) -> None:
     preview = preview_of(board, tmp_path / "served")
     preview.build()
+    shutil.copytree(preview.site_dir, tmp_path / "before")
     before = {c: inodes(preview.site_dir, c) for c in ("jinbi", "jintu", "shiniuyan")}
     generation = preview.generation
     preview.note(str(edit(board, what)))
@@ -172,7 +202,7 @@ def test_the_preview_updates_the_communities_an_edit_reaches_then_the_whole_site
     if what == "the board's title":  # outside the community folders: a whole build at once
         assert served == whole and preview.generation == generation + 1
         return
-    assert pages(served) == pages(whole)  # the board's own files follow
+    assert community_files(served) == community_files(whole) != community_files(tree_digest(tmp_path / "before"))
     for community, files in before.items():
         kept = inodes(preview.site_dir, community) == files
         assert kept == (community not in EDITS[what]), (community, "kept" if kept else "made again")

@@ -16,6 +16,7 @@ from frictionless import Package
 
 from conftest import REPO
 from ailin import metrics, opendata, pipeline, schema
+from ailin.opendata import tables
 from ailin.cli import main
 from ailin.model import BoardModel
 from ailin.problems import Problems
@@ -327,20 +328,21 @@ def test_check_data_passes_a_synthetic_board(tmp_path: Path, monkeypatch: pytest
 def test_check_data_reports_a_dangling_foreign_key_at_its_row(
     board: BoardModel, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
 ) -> None:
-    table_rows = opendata.table_rows
+    table_rows = tables.table_rows
 
-    def with_stray_step(board: BoardModel) -> dict[str, list[list[str]]]:
-        rows = table_rows(board)
-        rows["steps"].append(["no-such-suggestion", "accept", "2024-03-01", "", "", "false"])
+    def with_stray_step(board: BoardModel, community: str) -> dict[str, list[list[str]]]:
+        rows = table_rows(board, community)
+        if community == "jintu":
+            rows["steps"].append(["zz-no-such-suggestion", "accept", "2024-03-01", "", "", "false"])  # sorts last
         return rows
 
-    monkeypatch.setattr(opendata, "table_rows", with_stray_step)
+    monkeypatch.setattr(tables, "table_rows", with_stray_step)
     assert main(["check", "--data", "--lang", "en", "--content", str(REPO / "content")]) == 1
     row = sum(len(s.steps) for s in board.suggestions.values()) + 2  # after the header and every step
     *problems, summary = capsys.readouterr().out.splitlines()
     assert problems == [
         f"data/steps.csv:{row}:1: error: The open-data package does not pass frictionless validation: "
-        'suggestion: [foreign-key] for "suggestion": values "no-such-suggestion" not found in the lookup table '
+        'suggestion: [foreign-key] for "suggestion": values "zz-no-such-suggestion" not found in the lookup table '
         '"suggestions" as "id". This is a bug in the generator, not in your content: please report it to the '
         "maintainers. [open-data-invalid]"
     ]
@@ -356,15 +358,17 @@ def open_data_problems(board: BoardModel) -> list[str]:
 def test_a_dangling_resolution_and_a_bad_date_are_both_reported(
     board: BoardModel, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    table_rows = opendata.table_rows
+    table_rows = tables.table_rows
     received = [column.name for column in opendata.TABLES[opendata.TABLE_NAMES.index("suggestions")].columns].index("received")
+    first = min(board.suggestions)
 
-    def with_a_bad_date(board: BoardModel) -> dict[str, list[list[str]]]:
-        rows = table_rows(board)
-        rows["suggestions"][0][received] = "2024-13-45"  # what a broken model would hand over
+    def with_a_bad_date(board: BoardModel, community: str) -> dict[str, list[list[str]]]:
+        rows = table_rows(board, community)
+        if community == board.suggestions[first].community:
+            rows["suggestions"][0][received] = "2024-13-45"  # what a broken model would hand over
         return rows
 
-    monkeypatch.setattr(opendata, "table_rows", with_a_bad_date)
+    monkeypatch.setattr(tables, "table_rows", with_a_bad_date)
     monkeypatch.setattr(board.projects["jt-yibian-xinsheng"], "resolution", "jt-m-2024-03#r9")
     found = open_data_problems(board)
     assert 'data/suggestions.csv:2: received: [type-error] type is "date/default" (value "2024-13-45")' in found

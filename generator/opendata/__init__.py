@@ -5,63 +5,71 @@
 - validation.py: the package checked with frictionless (`ailin check --data` and the tests);
 - community.py: c/<community>/data.json.
 
-`open_data(board)` returns every file (path relative to the site root -> bytes) with the
-package descriptor and the row counts as values. A build does not validate the package (about
-4 s on a district board, for a fault that only a change of the generator can bring):
-`check_open_data` does, for `ailin check --data` and the tests. The output is deterministic:
-rows sorted by key, keys in a fixed order, no timestamp but the board's `as_of`. Nothing
-personal is written: the submitter only as the masked name the model keeps when consent was
-given, never the consent flag, no phone number. The shapes are documented in docs/opendata.md.
+A build makes the tables from each community's share of their rows (`community_rows`), kept
+with the community's pages so that only changed communities are formatted again, and assembles
+them with `table_files` (generator/parts.py); `open_data_files(board)` does the same for every
+community at once. A build does not validate the package (about 4 s on a district board, for a
+fault that only a change of the generator can bring): `check_open_data` does, for `ailin check
+--data` and the tests. The output is deterministic: rows sorted by key, keys in a fixed order, no
+timestamp but the board's `as_of`. Nothing personal is written: the submitter only as the masked
+name the model keeps when consent was given, never the consent flag, no phone number. The shapes
+are documented in docs/opendata.md.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from ..model import BoardModel
 from ..memory import paused_gc
 from ..problems import Location, Problems
-from .community import _community_data
-from .tables import DATA_DIR, DATA_JSON_VERSION, DEFAULT_LICENSE, LEFT_OUT, TABLE_NAMES, TABLES, _by_id, _csv, table_rows
+from .community import community_data
+from .tables import (
+    DATA_DIR, DATA_JSON_VERSION, DEFAULT_LICENSE, LEFT_OUT, TABLE_NAMES, TABLES, _csv, community_rows, merge_rows,
+    table_rows,
+)
 from .tableschema import _json, _package, table_schemas
 from .validation import validate_files
 
 __all__ = [
-    "DATA_DIR", "DATA_JSON_VERSION", "DEFAULT_LICENSE", "LEFT_OUT", "TABLES", "TABLE_NAMES", "OpenData",
-    "check_open_data", "open_data", "open_data_files", "table_rows", "table_schemas", "validate_files",
+    "DATA_DIR", "DATA_JSON_VERSION", "DEFAULT_LICENSE", "LEFT_OUT", "TABLES", "TABLE_NAMES", "check_open_data",
+    "community_data", "community_rows", "open_data_files", "package", "row_counts", "table_files", "table_rows",
+    "table_schemas", "validate_files",
 ]
 
 
-@dataclass
-class OpenData:
-    """What the open data wrote: its files, and the values the 数据下载 page shows."""
+def table_files(
+    board: BoardModel, shares: Iterable[Mapping[str, list[tuple[str, str]]]], license: Mapping[str, str] = DEFAULT_LICENSE,
+) -> dict[str, bytes]:
+    """`data/<table>.csv` and `data/datapackage.json`, from every community's `community_rows`."""
+    lines = merge_rows(shares)
+    tables = {table.name: _csv(table, lines[table.name]) for table in TABLES}
+    files = {f"{DATA_DIR}/{name}.csv": content for name, content in tables.items()}
+    files[f"{DATA_DIR}/datapackage.json"] = _json(_package(board, tables, license), indent=2)
+    return files
 
-    files: dict[str, bytes]  # path relative to the site root -> content, sorted by path
-    package: dict[str, Any]  # data/datapackage.json as written
-    rows: dict[str, int]  # table name -> data rows
+
+def package(board: BoardModel, license: Mapping[str, str] = DEFAULT_LICENSE) -> dict[str, Any]:
+    """The package descriptor as the 数据下载 page shows it: without the sizes and hashes of the
+    tables, which are assembled after the pages (generator/parts.py)."""
+    return _package(board, None, license)
 
 
-def open_data(board: BoardModel, *, license: Mapping[str, str] = DEFAULT_LICENSE) -> OpenData:
-    """Every open-data file with the package descriptor and row counts: `data/<table>.csv`,
-    `data/datapackage.json` and `c/<community>/data.json`."""
-    with paused_gc():
-        rows = table_rows(board)
-        tables = {
-            table.name: _csv([column.name for column in table.columns], rows[table.name]) for table in TABLES
-        }
-        files = {f"{DATA_DIR}/{name}.csv": content for name, content in tables.items()}
-        package = _package(board, tables, license)
-        files[f"{DATA_DIR}/datapackage.json"] = _json(package, indent=2)
-        for community in _by_id(board.communities):
-            files[community.file_url("data.json")] = _json(_community_data(board, community, license))
-    return OpenData(dict(sorted(files.items())), package, {name: len(table) for name, table in rows.items()})
+def row_counts(board: BoardModel) -> dict[str, int]:
+    """Table name -> its number of rows, for the 数据下载 page: the rows counted, not formatted."""
+    return {table.name: sum(len(table.rows(board, c)) for c in board.communities) for table in TABLES}
 
 
 def open_data_files(board: BoardModel, *, license: Mapping[str, str] = DEFAULT_LICENSE) -> dict[str, bytes]:
-    """Every open-data file: path relative to the site root -> content, sorted by path."""
-    return open_data(board, license=license).files
+    """Every open-data file, path relative to the site root -> content, sorted by path: the
+    tables and the package assembled from the rows of all communities, as a build does, and
+    `c/<community>/data.json`."""
+    with paused_gc():
+        files = table_files(board, [community_rows(board, c) for c in board.communities], license)
+        for c in board.communities:
+            files[board.communities[c].file_url("data.json")] = community_data(board, c, license)
+    return dict(sorted(files.items()))
 
 
 def check_open_data(board: BoardModel, problems: Problems) -> None:

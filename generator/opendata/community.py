@@ -8,8 +8,8 @@ from typing import Any, Mapping
 from .. import metrics
 from ..model import BoardModel, Community, Meeting, Project, Status, Suggestion
 from ..schema import Vocabulary
-from .tables import DATA_JSON_VERSION, _satisfaction
-from .tableschema import _board_vocabularies, _vocabulary
+from .tables import DATA_JSON_VERSION, DEFAULT_LICENSE, _satisfaction
+from .tableschema import _board_vocabularies, _json, _vocabulary
 
 # ---------------------------------------------------------------------------------------------
 # c/<community>/data.json: the figures and items of one community page, for other apps
@@ -134,6 +134,12 @@ def _project_item(board: BoardModel, p: Project, label: _Labels) -> dict[str, An
         "outputs": [{"label": o.label, "quantity": _number(o.quantity), "unit": o.unit} for o in p.outputs],
         "beneficiaries": dict(p.beneficiaries),
     }
+
+
+def community_data(board: BoardModel, community: str, license: Mapping[str, str] = DEFAULT_LICENSE) -> bytes:
+    """c/<community>/data.json: it shows what the community's pages show, so a build writes
+    and caches it with them."""
+    return _json(_community_data(board, board.communities[community], license))
 
 
 def _community_data(

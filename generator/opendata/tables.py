@@ -5,6 +5,8 @@ rows as CSV cells and bytes.
 A column that holds a record field takes its words from the field's schema in schemas/; the few
 derived columns (status, overdue, the keys that tie a row to its parent) are declared in
 derived.yaml beside this module, with their words in the catalogue (generator/words/).
+
+Length (about 400 lines): half of it is the eleven tables' declarations, one column a line.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
-import io
 import json
+import operator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
@@ -57,7 +59,9 @@ class Column:
 class TableSpec:
     name: str
     title: str  # a schema path whose title names the table, or "=name" for opendata.titles.<name> in the catalogue
-    rows: Callable[[BoardModel], Iterable[Any]]
+    # One community's rows, in key order: the first column, the id of the record a row belongs
+    # to, orders the table, and the rows of all communities are merged on it (`merge_rows`).
+    rows: Callable[[BoardModel, str], list[Any]]
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ()
 
@@ -91,7 +95,8 @@ def _resolve(source: str) -> tuple[FieldSpec, bool]:
 
 
 # ---------------------------------------------------------------------------------------------
-# The tables. Rows come in key order; every column is a field of schemas/ or of derived.yaml.
+# The tables. Rows come in key order, a community at a time; every column is a field of
+# schemas/ or of derived.yaml.
 # ---------------------------------------------------------------------------------------------
 
 def _counts(source: str, get: Callable[[Any], Mapping | None]) -> tuple[Column, ...]:
@@ -114,21 +119,21 @@ def _resolution_parts(ref: str | None) -> tuple[str | None, str | None]:
     return meeting, resolution
 
 
-def _links(board: BoardModel) -> list[tuple[str, str, str]]:
+def _links(board: BoardModel, community: str) -> list[tuple[str, str, str]]:
     rows = []
-    for s in sorted(board.suggestions.values(), key=lambda s: s.id):
+    for s in board.suggestions_of(community):
         rows += [(s.id, "meeting", m.id) for m in sorted(board.meetings_for(s), key=lambda m: m.id)]
         rows += [(s.id, "project", p.id) for p in board.projects_for(s)]
     return rows
 
 
-def _by_id(records: Mapping[str, Any]) -> list[Any]:
-    return [records[key] for key in sorted(records)]
+def _resolutions(board: BoardModel, community: str) -> list[Any]:
+    return [r for m in board.meetings_of(community) for r in sorted(m.resolutions, key=lambda r: r.id)]
 
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
-        "communities", "community", lambda b: _by_id(b.communities),
+        "communities", "community", lambda b, c: [b.communities[c]],
         (
             Column("id", "community.id", lambda c: c.id),
             Column("name", "community.name", lambda c: c.name),
@@ -146,7 +151,7 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "compounds", "community.compounds",
-        lambda b: [(c.id, key, c.compounds[key]) for c in _by_id(b.communities) for key in sorted(c.compounds)],
+        lambda b, c: [(c, key, b.communities[c].compounds[key]) for key in sorted(b.communities[c].compounds)],
         (
             Column("community", "=community", lambda r: r[0]),
             Column("id", "community.compounds.id", lambda r: r[1]),
@@ -155,7 +160,7 @@ TABLES: tuple[TableSpec, ...] = (
         primary_key=("community", "id"),
     ),
     TableSpec(
-        "suggestions", "suggestion", lambda b: _by_id(b.suggestions),
+        "suggestions", "suggestion", lambda b, c: b.suggestions_of(c),
         (
             Column("id", "suggestion.id", lambda s: s.id),
             Column("community", "=community", lambda s: s.community),
@@ -185,7 +190,7 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "steps", "suggestion.steps",
-        lambda b: [(s, step) for s in _by_id(b.suggestions) for step in s.steps],
+        lambda b, c: [(s, step) for s in b.suggestions_of(c) for step in s.steps],
         (
             Column("suggestion", "=suggestion", lambda r: r[0].id),
             Column("step", "suggestion.steps.step", lambda r: r[1].step),
@@ -197,7 +202,7 @@ TABLES: tuple[TableSpec, ...] = (
         primary_key=("suggestion", "step"),
     ),
     TableSpec(
-        "meetings", "meeting", lambda b: _by_id(b.meetings),
+        "meetings", "meeting", lambda b, c: b.meetings_of(c),
         (
             Column("id", "meeting.id", lambda m: m.id),
             Column("community", "=community", lambda m: m.community),
@@ -213,7 +218,7 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "resolutions", "meeting.resolutions",
-        lambda b: [r for m in _by_id(b.meetings) for r in sorted(m.resolutions, key=lambda r: r.id)],
+        _resolutions,
         (
             Column("meeting", "=meeting", lambda r: r.meeting, required=True),
             Column("id", "meeting.resolutions.id", lambda r: r.id),
@@ -224,7 +229,7 @@ TABLES: tuple[TableSpec, ...] = (
         primary_key=("meeting", "id"),
     ),
     TableSpec(
-        "projects", "project", lambda b: _by_id(b.projects),
+        "projects", "project", lambda b, c: b.projects_of(c),
         (
             Column("id", "project.id", lambda p: p.id),
             Column("community", "=community", lambda p: p.community),
@@ -244,7 +249,7 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "outputs", "project.outputs",
-        lambda b: [(p, n, o) for p in _by_id(b.projects) for n, o in enumerate(p.outputs, 1)],
+        lambda b, c: [(p, n, o) for p in b.projects_of(c) for n, o in enumerate(p.outputs, 1)],
         (
             Column("project", "=project", lambda r: r[0].id, required=True),
             Column("position", "=position", lambda r: r[1]),
@@ -256,7 +261,7 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "funding", "project.funding",
-        lambda b: [(p, n, f) for p in _by_id(b.projects) for n, f in enumerate(p.funding, 1)],
+        lambda b, c: [(p, n, f) for p in b.projects_of(c) for n, f in enumerate(p.funding, 1)],
         (
             Column("project", "=project", lambda r: r[0].id, required=True),
             Column("position", "=position", lambda r: r[1]),
@@ -277,10 +282,7 @@ TABLES: tuple[TableSpec, ...] = (
     ),
     TableSpec(
         "resolution_links", "=resolution_links",
-        lambda b: [
-            (r, sid) for m in _by_id(b.meetings) for r in sorted(m.resolutions, key=lambda r: r.id)
-            for sid in sorted(set(r.suggestion_ids))
-        ],
+        lambda b, c: [(r, sid) for r in _resolutions(b, c) for sid in sorted(set(r.suggestion_ids))],
         (
             Column("meeting", "=meeting", lambda r: r[0].meeting, required=True),
             Column("resolution", "=resolution", lambda r: r[0].id, required=True),
@@ -360,19 +362,43 @@ def _is_free_text(column: Column) -> bool:
     return column.key is None and _resolve(column.source)[0].type in FREE_TEXT
 
 
-def table_rows(board: BoardModel) -> dict[str, list[list[str]]]:
-    """Every table's rows as CSV cells, in key order (the header is not included)."""
+def table_rows(board: BoardModel, community: str) -> dict[str, list[list[str]]]:
+    """Every table's rows of one community as CSV cells, in key order (the header is not included)."""
     tables = {}
     for table in TABLES:
         cells = [(column.get, _text_cell if _is_free_text(column) else _cell) for column in table.columns]
-        tables[table.name] = [[write(get(row)) for get, write in cells] for row in table.rows(board)]
+        tables[table.name] = [[write(get(row)) for get, write in cells] for row in table.rows(board, community)]
     return tables
 
 
-def _csv(header: list[str], rows: list[list[str]]) -> bytes:
+class _Line:
+    """A file for csv.writer that keeps nothing: `writerow` returns what it wrote, the row's line."""
+
+    @staticmethod
+    def write(line: str) -> str:
+        return line
+
+
+_line = csv.writer(_Line(), lineterminator="\r\n").writerow  # a row's cells -> its CSV line
+
+
+def community_rows(board: BoardModel, community: str) -> dict[str, list[tuple[str, str]]]:
+    """The community's share of each table: its rows as (first cell, CSV line), in key order;
+    kept with its pages (generator/parts.py), so a build formats only changed communities."""
+    return {name: [(cells[0], _line(cells)) for cells in rows] for name, rows in table_rows(board, community).items()}
+
+
+def merge_rows(shares: Iterable[Mapping[str, list[tuple[str, str]]]]) -> dict[str, list[str]]:
+    """Each table's CSV lines in key order, from the shares of all communities: a stable sort on
+    the first cell, the id of the record the row belongs to (each id is in one community only),
+    keeps the rows of one record in their order."""
+    merged: dict[str, list[tuple[str, str]]] = {table.name: [] for table in TABLES}
+    for share in shares:
+        for name, rows in share.items():
+            merged[name] += rows
+    return {name: [line for _, line in sorted(rows, key=operator.itemgetter(0))] for name, rows in merged.items()}
+
+
+def _csv(table: TableSpec, lines: list[str]) -> bytes:
     """UTF-8 without a byte-order mark, CRLF line ends (RFC 4180); see docs/opendata.md."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    return "".join([_line([column.name for column in table.columns]), *lines]).encode("utf-8")

@@ -142,7 +142,9 @@ def _board_vocabularies(board: BoardModel) -> dict[str, Vocabulary]:
     return {"category": board.categories, "funding_source": board.funding_sources}
 
 
-def _package(board: BoardModel, tables: dict[str, bytes], license: Mapping[str, str]) -> dict[str, Any]:
+def _package(board: BoardModel, tables: Mapping[str, bytes] | None, license: Mapping[str, str]) -> dict[str, Any]:
+    """datapackage.json; without the `tables`' bytes, the descriptor the 数据下载 page shows: the
+    page is made before the tables are assembled (generator/parts.py) and shows no sizes."""
     language = Words.of(board.language).language
     schemas = table_schemas(language, _board_vocabularies(board))
     description = {
@@ -159,9 +161,8 @@ def _package(board: BoardModel, tables: dict[str, bytes], license: Mapping[str, 
     package["as_of"] = board.as_of.isoformat()  # 数据截至: the only date in the package
     package["resources"] = []
     for table in TABLES:
-        content = tables[table.name]
         title, table_description = _table_words(table, language)
-        package["resources"].append({
+        resource = {
             "name": table.name,
             "type": "table",
             "path": f"{table.name}.csv",
@@ -171,10 +172,11 @@ def _package(board: BoardModel, tables: dict[str, bytes], license: Mapping[str, 
             "encoding": "utf-8",
             "title": title,
             "description": table_description,
-            "bytes": len(content),
-            "hash": f"sha256:{hashlib.sha256(content).hexdigest()}",
-            "schema": schemas[table.name],
-        })
+        }
+        if tables is not None:
+            content = tables[table.name]
+            resource.update(bytes=len(content), hash=f"sha256:{hashlib.sha256(content).hexdigest()}")
+        package["resources"].append({**resource, "schema": schemas[table.name]})
     return package
 
 
