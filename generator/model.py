@@ -125,7 +125,7 @@ class Suggestion:
     def step_date(self, name: str) -> dt.date | None:
         return next((s.date for s in self.steps if s.step == name), None)
 
-    @property
+    @cached_property  # read by every figure of every page that counts the suggestion
     def accepted(self) -> dt.date | None:
         return self.step_date("accept")
 
@@ -134,7 +134,7 @@ class Suggestion:
         """The first handling step after acceptance (早响应)."""
         return next((s.date for s in self.steps if s.step != "accept"), None)
 
-    @property
+    @cached_property
     def feedback(self) -> dt.date | None:
         return self.step_date("feedback")
 
@@ -168,7 +168,7 @@ class Suggestion:
     def close_deadline(self) -> dt.date | None:
         return self.accepted + dt.timedelta(days=self.rule.close_days) if self.accepted else None
 
-    @property
+    @cached_property
     def days_to_feedback(self) -> int | None:
         """受理 to 反馈, in days."""
         if self.accepted and self.feedback:
