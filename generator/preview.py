@@ -94,15 +94,19 @@ def serve(
         shutil.rmtree(site_dir, ignore_errors=True)
 
 
+FOLLOW_AFTER_S = 10.0  # the whole build after updates waits for the volunteer to pause this long
+
+
 class Preview:
     """One `ailin serve`: its builds, and what it keeps between them.
 
     A whole build goes through MkDocs, as `ailin build` does. But when the files saved since the
     last good build all lie inside community folders, only those communities' pages are made
     again, from the theme frames of the last build (shells.py), and swapped into the served
-    folder: the saved page shows in a second or two, even on a district board. A whole build
-    then follows in a thread, into a folder of its own that replaces the served one when done,
-    so the board's index, search and feeds catch up without keeping any request waiting.
+    folder: the saved page shows in a second or two, even on a district board. Once nothing has
+    been saved for FOLLOW_AFTER_S, a whole build follows in a thread, into a folder of its own
+    that replaces the served one when done, so the board's index, search and feeds catch up
+    without keeping any request waiting (nor the next update: it would share the cores).
     """
 
     def __init__(self, load_config: Callable[..., object], content: Path, language: str | None,
@@ -237,9 +241,12 @@ class Preview:
     def _follow(self) -> None:
         while True:
             self.wanted.wait()
-            self.wanted.clear()
-            if self.stopping:
-                return
+            while True:  # until nothing was saved for a while: the next update needs the cores
+                self.wanted.clear()
+                if self.stopping:
+                    return
+                if not self.wanted.wait(FOLLOW_AFTER_S):
+                    break
             try:
                 self.follow()
             except Exception:  # noqa: BLE001 - a bug: say so; the next edit builds again
