@@ -10,6 +10,7 @@ import json
 import logging
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -117,8 +118,12 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         # Every community's pages, written in their theme frame (shells.py) now that MkDocs
         # has cleaned the output folder and knows its own pages; then the board-wide files,
         # assembled from the communities' parts (parts.py).
-        shells = Shells(config, env, files, self.nav)
         content = Path(self.config.content)
+        if self.config.cache:  # the theme's templates, compiled once for every build to come
+            templates = default_folder(content) / "templates"
+            templates.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(templates))
+        shells = Shells(config, env, files, self.nav)
         digests, self.digests = self.digests or content_digests(content), None
         cache = CommunityCache(default_folder(content, self._purpose)) if self.config.cache else None
         fingerprints = community_fingerprints(digests, self.checked, shells.digest()) if cache else None

@@ -8,8 +8,6 @@ import tempfile
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from frictionless import FrictionlessException, Package
-
 from .tables import DATA_DIR, TABLES, _resolve
 
 
@@ -21,7 +19,10 @@ def validate_files(files: Mapping[str, bytes]) -> list[tuple[str, int | None, st
     """Write the package to a temporary folder, validate it with frictionless, list the errors.
 
     A function of the bytes alone, so a build may run it in a worker while it renders pages.
+    frictionless is imported here: a quarter of a second that builds, which never validate, skip.
     """
+    from frictionless import FrictionlessException, Package
+
     with tempfile.TemporaryDirectory(prefix="ailin-opendata-") as folder:
         for path, content in files.items():
             if path.startswith(f"{DATA_DIR}/"):
