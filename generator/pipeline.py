@@ -80,7 +80,8 @@ def check(content_dir: Path, language: str | None = None, keep_records: bool = T
 
 @dataclass
 class CheckedCommunity:
-    """One community folder after the check of each record on its own."""
+    """One community folder (or a worker's share of them) after the check of each record on
+    its own."""
 
     records: list[Record]
     problems: Problems
@@ -121,11 +122,16 @@ def _checked_communities(content: Content, folders: list[Path], settings: Settin
     return [checked[f.name] for f in folders]
 
 
-def _checked_community(folder: Path) -> CheckedCommunity:
+def _check_folders(root: Path, folders: list[Path], settings: Settings) -> CheckedCommunity:
+    """Community folders (one, or a worker's share) loaded and checked record by record."""
     problems = Problems()
-    content = Content(root=_worker["content"].root)
-    records = check_records(iter_documents(content, [folder], problems), _worker["settings"], content.root, problems)
+    content = Content(root=root)
+    records = check_records(iter_documents(content, folders, problems), settings, root, problems)
     return CheckedCommunity(records, problems, content.unreadable)
+
+
+def _checked_community(folder: Path) -> CheckedCommunity:
+    return _check_folders(_worker["content"].root, [folder], _worker["settings"])
 
 
 def _check_community(folder: Path) -> bytes:
@@ -149,8 +155,9 @@ def _check_keys(content: Content, folders: list[Path], settings: Settings, probl
     its problems and keys (or all in this process on a small board)."""
     jobs = min(_cpus(), len(folders) // PARALLEL_FROM)
     if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        records = check_records(iter_documents(content, folders, problems), settings, content.root, problems)
-        return key_tables(records, content.unreadable), len(records)
+        checked = _check_folders(content.root, folders, settings)
+        problems.extend(checked.problems)
+        return checked.keys, len(checked.records)
     _worker.update(content=content, settings=settings)
     try:
         with _pool(jobs) as pool:
@@ -169,11 +176,9 @@ _worker: dict = {}  # what forked workers inherit: set just before the pool star
 
 
 def _check_share(folders: list[Path]) -> tuple[Problems, KeyTables, int]:
-    """One worker's communities: loaded, checked record by record, their keys collected."""
-    problems = Problems()
-    content = Content(root=_worker["content"].root)
-    records = check_records(iter_documents(content, folders, problems), _worker["settings"], content.root, problems)
-    return problems, key_tables(records, content.unreadable), len(records)
+    """One worker's communities: their problems and keys, for the main process."""
+    checked = _check_folders(_worker["content"].root, folders, _worker["settings"])
+    return checked.problems, checked.keys, len(checked.records)
 
 
 def report(result: CheckResult, style: str = "text") -> str:
