@@ -7,8 +7,8 @@ killed are removed by the next build.
 
 Removing a replaced site takes seconds on a district board (23,600 folders and files), so with
 a `trash` folder (in the build cache) the replaced site is moved there and removed by a process
-of its own that outlives the build; a build also empties the trash in a background thread,
-should that process have died.
+of its own that outlives the build; a build that finds the trash not empty (that process died)
+starts one too.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,7 +35,7 @@ class StagedOutput:
         # beside the target, so the final rename stays on one file system
         prefix = f".{self.target.name}.building-{os.getpid()}-"
         self.staging = Path(tempfile.mkdtemp(prefix=prefix, dir=self.target.parent))
-        _empty_in_background(trash)  # what earlier builds left, should their emptying have died
+        _empty(trash)  # what earlier builds left, should their emptying have died
 
     @property
     def _old(self) -> Path:
@@ -58,8 +57,7 @@ class StagedOutput:
             os.rename(self.target, self._old)
         os.rename(self.staging, self.target)
         self._remove(self._old)
-        if self.trash is not None and self.trash.is_dir():
-            _empty_apart(self.trash)
+        _empty(self.trash)
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -89,18 +87,14 @@ def remove_dead_staging(target: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def _empty_apart(trash: Path) -> None:
-    """Empty `trash` in a process of its own: the build is done once its site is in place."""
+def _empty(trash: Path | None) -> None:
+    """Empty `trash`, if anything is in it, in a process of its own that outlives the build:
+    a build is done once its site is in place."""
+    if trash is None or not trash.is_dir() or not any(trash.iterdir()):
+        return
     code = "import shutil, sys, pathlib; [shutil.rmtree(p, True) for p in pathlib.Path(sys.argv[1]).iterdir()]"
     subprocess.Popen([sys.executable, "-c", code, str(trash)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
-
-
-def _empty_in_background(trash: Path | None) -> None:
-    """Remove what is in `trash` (earlier builds' replaced sites) while the build goes on."""
-    if trash is not None and trash.is_dir():
-        threading.Thread(target=lambda: [shutil.rmtree(old, ignore_errors=True) for old in trash.iterdir()],
-                         name="ailin-empty-trash", daemon=True).start()
 
 
 def _alive(pid: int) -> bool:
@@ -113,10 +107,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_files(folder: Path, files: Iterable[tuple[str, str | bytes]]) -> int:
+def write_files(folder: Path, files: Iterable[tuple[str, str | bytes]]) -> None:
     """Write (site path, content) pairs below `folder`; a page path ("c/x/") gets its index.html."""
     made: set[str] = set()
-    count = 0
     folder = os.fspath(folder)
     for path, content in files:
         target = os.path.join(folder, path + "index.html" if path == "" or path.endswith("/") else path)
@@ -126,8 +119,6 @@ def write_files(folder: Path, files: Iterable[tuple[str, str | bytes]]) -> int:
             made.add(parent)
         with open(target, "wb") as file:
             file.write(content.encode("utf-8") if isinstance(content, str) else content)
-        count += 1
-    return count
 
 
 SHARD_MANIFEST = ".ailin-shard.json"  # in a shard's output: which shard of which build it is
