@@ -275,6 +275,8 @@ class Renderer:
             words=self.words, t=self.words.t, label=self.label, priority_label=self.priority_label, board=board,
             lang=self.language, priorities=PRIORITY_ORDER, photo_path=photo_path,
         )
+        for name in self.env.list_templates(extensions=["html"]):  # before workers fork: not once in each
+            self.env.get_template(name)
 
     # -- words ------------------------------------------------------------------------------
 

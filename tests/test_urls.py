@@ -1,9 +1,12 @@
 """Site paths: records know their URL; every link between two paths is made in generator/urls.py."""
 
+import posixpath
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ailin import urls
 from ailin.model import Community, Meeting, Project, Suggestion
@@ -38,6 +41,23 @@ def test_records_know_their_url(tmp_path: Path) -> None:
 ])
 def test_relative_links(target: str, page: str, link: str) -> None:
     assert urls.relative(target, page) == link
+
+
+_SEGMENTS = st.sampled_from(["c", "jintu", "s", "a", "feed.xml", "embed", ".", "..", ""])
+_PATHS = st.builds(lambda parts, folder: "/".join(parts) + ("/" if folder and parts else ""),
+                   st.lists(_SEGMENTS, max_size=5), st.booleans())
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_PATHS, _PATHS)
+def test_relative_links_agree_with_relpath(target: str, page: str) -> None:
+    """The segment-by-segment link is relpath's, clean paths or not."""
+    try:
+        link = posixpath.relpath(target or ".", page or ".")
+    except ValueError:
+        return
+    expected = "./" if link == "." else link + ("/" if target.endswith("/") or not target else "")
+    assert urls.relative(target, page) == expected
 
 
 @pytest.mark.parametrize("target, file, link", [
