@@ -117,12 +117,20 @@ def _checked(args: argparse.Namespace, digests: dict[str, str] | None = None) ->
     return None
 
 
-def _mkdocs_config(args: argparse.Namespace, language: str, **overrides):
-    """The site configuration, or None after printing what is wrong with the board's settings."""
+def _site_config(args: argparse.Namespace):
+    """The build's site configuration, or the ConfigError saying what is wrong with it: read
+    once, told only after the content's own check."""
     try:
-        config = siteconfig.load(args.config, **overrides)
+        return siteconfig.load(args.config, site_dir=str(args.output.resolve()), strict=args.strict)
     except siteconfig.ConfigError as error:
-        print("\n".join(format_problem(p, language) for p in error.problems.sorted()))
+        return error
+
+
+def _mkdocs_config(args: argparse.Namespace, language: str, config):
+    """The site configuration with our plugin set up, or None after printing what is wrong
+    with the board's settings."""
+    if isinstance(config, siteconfig.ConfigError):
+        print("\n".join(format_problem(p, language) for p in config.problems.sorted()))
         print(Words.of(language).t("cli.not_built"))
         return None, None
     plugin = config.plugins["ailin"]
@@ -136,8 +144,9 @@ def _run_build(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import Abort
 
     last_build = key = digests = None
+    site_config = _site_config(args)
     if not args.no_cache:
-        last_build, key, digests = _last_build(args)
+        last_build, key, digests = _last_build(args, site_config)
         saved = last_build.unchanged(key, args.output) if key else None
         if saved is not None:
             remove_dead_staging(args.output)  # what a killed build left, as a real build would
@@ -149,7 +158,7 @@ def _run_build(args: argparse.Namespace) -> int:
     if result is None:
         return 1
     _log_warnings()
-    config, plugin = _mkdocs_config(args, result.language, site_dir=str(args.output.resolve()), strict=args.strict)
+    config, plugin = _mkdocs_config(args, result.language, site_config)
     if config is None:
         return 1
     plugin.preloaded, plugin.digests, plugin.config.cache, plugin.shard = result, digests, not args.no_cache, args.shard
@@ -169,15 +178,11 @@ def _run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _last_build(args: argparse.Namespace):
+def _last_build(args: argparse.Namespace, config):
     """The record of the last build, the key of this one and the content's digests (cache.py);
     no key when the settings cannot be read (the build then says why)."""
     last_build = cache.LastBuild(cache.default_folder(args.content))
-    if not args.content.is_dir():
-        return last_build, None, None
-    try:
-        config = siteconfig.load(args.config)
-    except siteconfig.ConfigError:
+    if not args.content.is_dir() or isinstance(config, siteconfig.ConfigError):
         return last_build, None, None
     digests = cache.content_digests(args.content)
     options = {"strict": args.strict, "lang": args.lang, "output": str(args.output.resolve()), "shard": args.shard}

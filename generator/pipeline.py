@@ -107,7 +107,8 @@ def _checked_communities(content: Content, folders: list[Path], settings: Settin
     try:
         if jobs >= 2 and "fork" in multiprocessing.get_all_start_methods():
             with _pool(jobs) as pool:
-                for folder, pickled in zip(stale, pool.map(_check_community, stale, chunksize=4)):
+                # imap: each community is unpickled here while the workers check the next ones
+                for folder, pickled in zip(stale, pool.imap(_check_community, stale, chunksize=2)):
                     checked[folder.name] = pickle.loads(pickled)
         else:
             for folder in stale:
