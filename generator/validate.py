@@ -12,6 +12,7 @@ is the piece to move out next.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import os
@@ -386,6 +387,14 @@ def _convert_date(node: yaml.Node, text: str, path: Path_, ctx: _Context) -> Any
     half_width = unicodedata.normalize("NFKC", text)
     if half_width != text and _iso_date(half_width):  # typed with a Chinese input method
         ctx.error(node, "full-width-date", field=_field_name(path), found=_show(text), fixed=half_width)
+        return MISSING
+    year, month, _ = map(int, text.split("-")) if ISO_DATE.match(text) else (0, 0, 0)
+    if year:  # the right form, but no such day in the calendar
+        if 1 <= month <= 12:
+            days = calendar.monthrange(year, month)[1]
+            ctx.error(node, "no-such-day", field=_field_name(path), found=text, year=year, month=month, days=days)
+        else:
+            ctx.error(node, "no-such-month", field=_field_name(path), found=text)
         return MISSING
     ctx.error(node, "bad-date", field=_field_name(path), found=_show(text))
     return MISSING
