@@ -82,7 +82,7 @@ class Shells:
             values["feed"] = get_relative_url(page.feed, page.path)
         html = "".join([piece if index % 2 == 0 else values[piece] if piece != "body" else page.body
                         for index, piece in enumerate(self._pieces(ShellKind.of(page)))])
-        if EXTERNAL_REFERENCE.search(page.body):
+        if "//" in page.body and EXTERNAL_REFERENCE.search(page.body):  # the regex alone: 0.1 ms a page
             html = self._post_page(html, self._stand_in(page.path, page.meta))
         return html
 
