@@ -1,4 +1,5 @@
-"""Memory habits of the big passes: the cyclic garbage collector paused while they allocate."""
+"""Memory habits of the big passes: the cyclic garbage collector paused while they allocate,
+and kept off the board's records and model while a build uses them."""
 
 from __future__ import annotations
 
@@ -19,3 +20,17 @@ def paused_gc() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
+
+
+def keep_from_collector() -> None:
+    """Everything made so far (the checked records, the model) lives until the build is
+    done: out of the collector's sight, it is not walked again, which its first pass after
+    a paused one would do for most of a second on a district board (and forked workers do not
+    copy pages just to mark them)."""
+    gc.freeze()
+
+
+def release_to_collector() -> None:
+    """What an earlier build kept (`ailin serve` builds again and again in one process) goes
+    back to the collector, so that its cycles are freed."""
+    gc.unfreeze()
