@@ -236,9 +236,10 @@ def write_communities(site: Site, frame: Callable[[Page], str], folder: Path,
         parts.update(_share(_render_community, stale, site))
     finally:
         _job.clear()
-    if cache is not None:
+    if cache is not None:  # the rendered ones were linked as they were kept, in the workers
         for community in communities:
-            cache.link_into(community, folder)
+            if community not in stale:
+                cache.link_into(community, folder)
     return parts
 
 
@@ -296,6 +297,7 @@ def _render_community(community: str) -> tuple[str, Part]:
     write_files(target, itertools.chain(pages, _community_files(site, community, part)))
     if cache is not None:
         cache.keep(community, target, _job["fingerprints"][community], part)
+        cache.link_into(community, _job["folder"])
     return community, part
 
 
