@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import __version__, packaged, schema
-from .publish import link_tree
+from .publish import empty_later, link_tree, throw_away
 from .records import CheckedBoard, values_at
 
 FOLDER = Path(".cache") / "ailin"
@@ -160,6 +160,7 @@ class CommunityCache:
 
     def __init__(self, folder: Path):
         self.folder = Path(folder) / "communities"
+        self.trash = Path(folder) / "trash"  # the build's own trash, when it shares the folder
 
     def _files_of(self, community: str) -> Path:
         return self.folder / community
@@ -186,11 +187,12 @@ class CommunityCache:
                 pickle.dump(part, file, protocol=pickle.HIGHEST_PROTOCOL)
         (new / FINGERPRINT).write_text(fingerprint)
         target = self._files_of(community)
-        old = self.folder / f".{community}.old-{os.getpid()}"
-        if target.exists():
-            os.rename(target, old)
+        throw_away(target, self.trash, f"{community}-")  # removing 128 files took as long as writing them
         os.rename(new, target)
-        shutil.rmtree(old, ignore_errors=True)
+
+    def empty_trash(self) -> None:
+        """What `keep` replaced, removed by a process of its own (publish.py)."""
+        empty_later(self.trash)
 
     def part(self, community: str, fingerprint: str) -> object | None:
         """The part kept with the community's files, when they are fresh; else None."""

@@ -240,6 +240,7 @@ def write_communities(site: Site, frame: Callable[[Page], str], folder: Path,
         for community in communities:
             if community not in stale:
                 cache.link_into(community, folder)
+        cache.empty_trash()
     return parts
 
 

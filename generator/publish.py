@@ -35,7 +35,7 @@ class StagedOutput:
         # beside the target, so the final rename stays on one file system
         prefix = f".{self.target.name}.building-{os.getpid()}-"
         self.staging = Path(tempfile.mkdtemp(prefix=prefix, dir=self.target.parent))
-        _empty(trash)  # what earlier builds left, should their emptying have died
+        empty_later(trash)  # what earlier builds left, should their emptying have died
 
     @property
     def _old(self) -> Path:
@@ -57,25 +57,28 @@ class StagedOutput:
             os.rename(self.target, self._old)
         os.rename(self.staging, self.target)
         self._remove(self._old)
-        _empty(self.trash)
+        empty_later(self.trash)
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
 
     def _remove(self, tree: Path) -> None:
-        """Into the trash, for the next build to empty; at once without a trash (or across
-        file systems, where a rename cannot go)."""
-        if not tree.exists():
-            return
-        if self.trash is not None:
-            self.trash.mkdir(parents=True, exist_ok=True)
-            try:
-                os.rename(tree, tempfile.mkdtemp(prefix="site-", dir=self.trash))
-                return
-            except OSError:
-                pass
-        shutil.rmtree(tree, ignore_errors=True)
+        throw_away(tree, self.trash, "site-")
 
+
+def throw_away(tree: Path, trash: Path | None, prefix: str) -> None:
+    """`tree` into the `trash`, for `empty_later`; at once without a trash (or across file
+    systems, where a rename cannot go)."""
+    if not tree.exists():
+        return
+    if trash is not None:
+        trash.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(tree, tempfile.mkdtemp(prefix=prefix, dir=trash))
+            return
+        except OSError:
+            pass
+    shutil.rmtree(tree, ignore_errors=True)
 
 
 def remove_dead_staging(target: Path) -> None:
@@ -87,7 +90,7 @@ def remove_dead_staging(target: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def _empty(trash: Path | None) -> None:
+def empty_later(trash: Path | None) -> None:
     """Empty `trash`, if anything is in it, in a process of its own that outlives the build:
     a build is done once its site is in place."""
     if trash is None or not trash.is_dir() or not any(trash.iterdir()):
