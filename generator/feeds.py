@@ -204,8 +204,9 @@ def _meeting_event(board: BoardModel, m: Meeting, language: str) -> Event:
 def _project_events(board: BoardModel, p: Project, language: str) -> list[Pending]:
     """实施中 on `started` (order 0), 已完成 on `completed` (order 1): the dates are the only
     record of a change."""
+    make = functools.partial(_project_event, board, p, language)
     dates = [(p.started, 0), (p.completed, 1)]
-    return [((date, p.id, order), functools.partial(_project_event, board, p, language, order)) for date, order in dates if date]
+    return [((date, p.id, order), functools.partial(make, order)) for date, order in dates if date]
 
 
 def _project_event(board: BoardModel, p: Project, language: str, order: int) -> Event:
