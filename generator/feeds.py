@@ -19,10 +19,12 @@ the board's `Words` (generator/words/).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
+import operator
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -122,55 +124,63 @@ def _heading(community: Community, what: str, status: str, language: str, subjec
 # -- events -----------------------------------------------------------------------------------
 
 
+# An event's place among the others (`Event.sort_key`), and how to make it when it is shown.
+Pending = tuple[tuple[dt.date, str, int], Callable[[], Event]]
+
+
 def community_events(board: BoardModel, community: str) -> list[Event]:
     """The community's newest MAX_ENTRIES events, newest first; ties broken by record id, then
     later step first (no two events share all three). Its own feed shows them, and the board's
     feed the newest among those of all communities."""
     language = Words.of(board.language).language
-    events: list[Event] = []
+    # A community has hundreds of events and its feed shows MAX_ENTRIES: they are sorted by
+    # their keys and only those shown are made (writing the words of all was most of the cost).
+    pending: list[Pending] = []
     for suggestion in board.suggestions_of(community):
-        events.extend(_suggestion_events(board, suggestion, language))
+        pending += _suggestion_events(board, suggestion, language)
     for meeting in board.meetings_of(community):
         if meeting.date <= board.as_of:  # announced, not yet held: the calendar shows it
-            events.append(_meeting_event(board, meeting, language))
+            pending.append(((meeting.date, meeting.id, 0), functools.partial(_meeting_event, board, meeting, language)))
     for project in board.projects_of(community):
-        events.extend(_project_events(board, project, language))
-    return _newest(events)
+        pending += _project_events(board, project, language)
+    pending.sort(key=operator.itemgetter(0), reverse=True)
+    return [make() for _, make in pending[:MAX_ENTRIES]]
 
 
 def _newest(events: Iterable[Event]) -> list[Event]:
     return sorted(events, key=lambda e: e.sort_key, reverse=True)[:MAX_ENTRIES]
 
 
-def _suggestion_events(board: BoardModel, s: Suggestion, language: str) -> list[Event]:
-    """收到 on `received`, then one event per step reached, on the step's date."""
+def _suggestion_events(board: BoardModel, s: Suggestion, language: str) -> list[Pending]:
+    """收到 on `received` (order 0), then one event per step reached, on the step's date."""
+    make = functools.partial(_suggestion_event, board, s, language)
+    dates = [s.received, *(step.date for step in s.steps)]
+    return [((date, s.id, order), functools.partial(make, order)) for order, date in enumerate(dates)]
+
+
+def _suggestion_event(board: BoardModel, s: Suggestion, language: str, order: int) -> Event:
     words = Words.of(language)
     community = board.communities[s.community]
-    what = f"{words.t('site.suggestion')} {s.id}"
     about = [s.title, board.categories.label(s.category, language)]
     if s.compound and s.compound in community.compounds:
         about.append(community.compounds[s.compound])
-    subject = " · ".join(about)
-
-    def event(date: dt.date, name: str, status: str, line: str, order: int) -> Event:
-        return Event(
-            date=date, community=s.community, key=f"{s.community}/s/{s.id}/{name}", page=s.url,
-            record=s.id, kind="suggestion", title=_heading(community, what, status, language, s.title),
-            summary=words.sentences([subject, line]), order=order,
-        )
-
-    received = words.t("site.received_short")
-    channel = words.label("channel", s.channel)
-    events = [event(s.received, "received", received, f"{words.date(s.received)} {received} · {channel}", 0)]
-    for order, step in enumerate(s.steps, start=1):
-        status = words.label("step", step.step)
-        line = f"{words.date(step.date)} {status}"
+    if order == 0:
+        name, date, status = "received", s.received, words.t("site.received_short")
+        line = f"{words.date(date)} {status} · {words.label('channel', s.channel)}"
+    else:
+        step = s.steps[order - 1]
+        name, date, status = step.step, step.date, words.label("step", step.step)
+        line = f"{words.date(date)} {status}"
         if step.note:
             line = words.colon(line, step.note.strip())
         if step.late:
             line += words.parens(words.t("feeds.late"))
-        events.append(event(step.date, step.step, status, line, order))
-    return events
+    what = f"{words.t('site.suggestion')} {s.id}"
+    return Event(
+        date=date, community=s.community, key=f"{s.community}/s/{s.id}/{name}", page=s.url,
+        record=s.id, kind="suggestion", title=_heading(community, what, status, language, s.title),
+        summary=words.sentences([" · ".join(about), line]), order=order,
+    )
 
 
 def _meeting_event(board: BoardModel, m: Meeting, language: str) -> Event:
@@ -191,31 +201,33 @@ def _meeting_event(board: BoardModel, m: Meeting, language: str) -> Event:
     )
 
 
-def _project_events(board: BoardModel, p: Project, language: str) -> list[Event]:
-    """实施中 on `started`, 已完成 on `completed`: the dates are the only record of a change."""
+def _project_events(board: BoardModel, p: Project, language: str) -> list[Pending]:
+    """实施中 on `started` (order 0), 已完成 on `completed` (order 1): the dates are the only
+    record of a change."""
+    make = functools.partial(_project_event, board, p, language)
+    dates = [(p.started, 0), (p.completed, 1)]
+    return [((date, p.id, order), functools.partial(make, order)) for date, order in dates if date]
+
+
+def _project_event(board: BoardModel, p: Project, language: str, order: int) -> Event:
     words = Words.of(language)
     community = board.communities[p.community]
-    what = f"{words.t('site.project')} {p.title}"
-
-    def event(date: dt.date, name: str, status: str, lines: list[str], order: int) -> Event:
-        return Event(
-            date=date, community=p.community, key=f"{p.community}/p/{p.id}/{name}", page=p.url,
-            record=p.id, kind="project", title=_heading(community, what, words.label("project_status", status), language),
-            summary=words.sentences(lines), order=order,
-        )
-
-    events = []
-    if p.started:
-        started = words.t("feeds.started", date=words.date(p.started))
-        events.append(event(p.started, "started", "in_progress", [words.colon(p.title, started)], 0))
-    if p.completed:
-        date = words.date(p.completed)
+    if order == 0:
+        name, date, status = "started", p.started, "in_progress"
+        lines = [words.colon(p.title, words.t("feeds.started", date=words.date(date)))]
+    else:
+        name, date, status = "completed", p.completed, "completed"
         days = p.duration_days
-        done = words.t("feeds.completed", date=date, days=days) if days is not None else words.t("feeds.completed_on", date=date)
+        shown = words.date(date)
+        done = words.t("feeds.completed", date=shown, days=days) if days is not None else words.t("feeds.completed_on", date=shown)
         outputs = words.quantities(p.outputs)
         lines = [words.colon(p.title, done), words.t("feeds.outputs", items=outputs) if outputs else ""]
-        events.append(event(p.completed, "completed", "completed", lines, 1))
-    return events
+    what = f"{words.t('site.project')} {p.title}"
+    return Event(
+        date=date, community=p.community, key=f"{p.community}/p/{p.id}/{name}", page=p.url,
+        record=p.id, kind="project", title=_heading(community, what, words.label("project_status", status), language),
+        summary=words.sentences(lines), order=order,
+    )
 
 
 # -- Atom -------------------------------------------------------------------------------------

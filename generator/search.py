@@ -113,9 +113,11 @@ def _json(value: object) -> bytes:
 def index_entry(doc: SearchDoc) -> IndexEntry:
     """What the index needs of a doc: the part of the work that is the doc's alone."""
     found = tokens(f"{doc.title} {doc.text}")
-    in_title = set(tokens(doc.title)).intersection(found)
+    # `found` holds all of the title's tokens, in the order the title alone gives them: the
+    # title's Chinese before the text's, its Latin words before the text's, and no token is both.
+    in_title = tokens(doc.title)
     row = [doc.url, doc.title, doc.status, doc.chip, doc.where, doc.snippet]
-    return IndexEntry(doc.order, " ".join(found), " ".join(t for t in found if t in in_title), _json(row).decode("utf-8"))
+    return IndexEntry(doc.order, " ".join(found), " ".join(in_title), _json(row).decode("utf-8"))
 
 
 def index_files(entries: Iterable[IndexEntry], language: str) -> dict[str, bytes]:

@@ -88,6 +88,18 @@ def test_entries_are_newest_first_and_at_most_50(path: str, sample: BoardModel) 
     assert len(dates) == feeds.MAX_ENTRIES == 50  # the sample has 86 to 101 events per community
 
 
+@pytest.mark.parametrize("community", COMMUNITIES)
+def test_events_are_made_with_the_keys_they_were_chosen_by(community: str, sample: BoardModel) -> None:
+    """community_events sorts keys and makes only the newest events: each made event must sort
+    by the key it was chosen by, or a feed would show the wrong ones."""
+    language = sample.language
+    pending = [p for s in sample.suggestions_of(community) for p in feeds._suggestion_events(sample, s, language)]
+    pending += [p for project in sample.projects_of(community) for p in feeds._project_events(sample, project, language)]
+    assert len(pending) > feeds.MAX_ENTRIES
+    for key, make in pending:
+        assert make().sort_key == key
+
+
 @pytest.mark.parametrize("path", FEEDS)
 def test_feed_updated_is_its_newest_entry_at_midnight_in_chengdu(path: str, sample: BoardModel) -> None:
     feed = parse(feeds.feed_files(sample)[path])
