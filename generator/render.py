@@ -28,7 +28,7 @@ from . import charts, metrics, schema, urls
 from .search import SearchDoc, plain, snippet
 from .qr import qr_svg
 from .words import Words
-from .model import PRIORITY_ORDER, BoardModel, Community, Meeting, Project, Status, Suggestion, deliberation_dates
+from .model import PRIORITY_ORDER, BoardModel, Community, Meeting, Output, Project, Status, Suggestion, deliberation_dates
 
 TEMPLATES = Path(__file__).with_name("templates")
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre", "h3", "h4", "hr"}
@@ -100,6 +100,23 @@ def share_title(*parts: str) -> str:
     if len(first) > SHARE_TITLE_CHARS:
         first = first[:SHARE_TITLE_CHARS - 1].rstrip() + "…"
     return " · ".join([first, *(part for part in rest if part)])
+
+
+@dataclass
+class CommunityView:
+    """A community's figures, charts and lists, as its page, embed copy and poster show them."""
+
+    community: Community
+    figures: metrics.Figures
+    groups: dict[Status, list[Suggestion]]  # by status, newest first
+    charts: dict[str, Markup]  # SVG by chart
+    solved: list[Suggestion]  # newest first: the whitelist, and the poster's first six
+    follow_up: list[Suggestion]
+    meetings: list[Meeting]  # newest first
+    projects: list[Project]
+    output_totals: list[Output]
+    latest: list[dict[str, Any]]
+    resolution_count: int
 
 
 @dataclass
@@ -265,6 +282,7 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,
+            auto_reload=False,  # the package's templates do not change while it runs: no stat per page
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -329,24 +347,33 @@ class Renderer:
             figures=figures, per_community=per_community, latest=self._latest(board.suggestions.values(), board.meetings.values(), board.projects.values()),
         )
 
-    def render_community(self, community: Community, embed: bool = False) -> Page:
+    def community_view(self, community: Community) -> CommunityView:
+        """What the community page, its embed copy and its poster show: computed once for the three."""
         board = self.board
         suggestions = board.suggestions_of(community.id)
         projects = board.projects_of(community.id)
         meetings = sorted(board.meetings_of(community.id), key=lambda m: (m.date, m.id), reverse=True)
-        figures = metrics.compute(suggestions)
         groups = metrics.by_status(suggestions)
         status_rows = [(s.label(self.language), len(groups[s]), s.value) for s in STATUS_ORDER]
         on_time_rows = [
             (self.label("priority", key), on, late, key) for key, on, late in metrics.on_time_by_priority(suggestions)
         ]
-        chart_svgs = {
-            "status": charts.status_breakdown(status_rows, self.words.t("site.chart_status"), self.words),
-            "monthly": charts.monthly_received_closed(metrics.monthly(suggestions), self.words.t("site.chart_monthly"), self.words),
-            "on_time": charts.on_time_by_priority(on_time_rows, self.words.t("site.chart_on_time"), self.words),
-        }
-        whitelist = [s for s in metrics.newest_first(suggestions) if s.is_solved]
-        follow_up = [s for s in suggestions if s.needs_follow_up]
+        return CommunityView(
+            community=community, figures=metrics.compute(suggestions), groups=groups,
+            charts={
+                "status": charts.status_breakdown(status_rows, self.words.t("site.chart_status"), self.words),
+                "monthly": charts.monthly_received_closed(metrics.monthly(suggestions), self.words.t("site.chart_monthly"), self.words),
+                "on_time": charts.on_time_by_priority(on_time_rows, self.words.t("site.chart_on_time"), self.words),
+            },
+            solved=[s for s in metrics.newest_first(suggestions) if s.is_solved],
+            follow_up=sorted((s for s in suggestions if s.needs_follow_up), key=lambda s: s.id),
+            meetings=meetings, projects=projects, output_totals=metrics.output_totals(projects),
+            latest=self._latest(suggestions, meetings, projects, limit=5),
+            resolution_count=sum(len(m.resolutions) for m in meetings),
+        )
+
+    def render_community(self, view: CommunityView, embed: bool = False) -> Page:
+        board, community, figures = self.board, view.community, view.figures
         title = f"{community.name} · {board.title}"
         description = f"{community.street} {community.name} · {self.words.t('site.received_count')} {figures.received} · {self.words.t('site.closure')} {figures.closure.percent} · {self.words.t('site.satisfaction')} {figures.satisfaction.percent}"
         home = community.url
@@ -354,11 +381,9 @@ class Renderer:
             "community.html", community.file_url("embed/") if embed else home, title, description, searchable=not embed,
             layout="bare.html" if embed else None, feed=community.file_url("feed.xml"), embed=embed,
             qr=self.qr(home, community.name), embed_snippet=embed_snippet(self.absolute(community.file_url("embed/")), community.name),
-            community=community, figures=figures, groups=groups, status_order=STATUS_ORDER, charts=chart_svgs,
-            whitelist=whitelist, follow_up=sorted(follow_up, key=lambda s: s.id), meetings=meetings, projects=projects,
-            output_totals=metrics.output_totals(projects),
-            latest=self._latest(suggestions, meetings, projects, limit=5),
-            resolution_count=sum(len(m.resolutions) for m in meetings),
+            community=community, figures=figures, groups=view.groups, status_order=STATUS_ORDER, charts=view.charts,
+            whitelist=view.solved, follow_up=view.follow_up, meetings=view.meetings, projects=view.projects,
+            output_totals=view.output_totals, latest=view.latest, resolution_count=view.resolution_count,
         )
 
     def render_suggestion(self, s: Suggestion) -> Page:
@@ -393,15 +418,13 @@ class Renderer:
             resolution=self.board.resolution(p.resolution),
         )
 
-    def render_poster(self, community: Community) -> Page:
+    def render_poster(self, view: CommunityView) -> Page:
         """An A4 notice for the 公示栏: figures, solved items, the next 议事日, the QR code."""
-        suggestions = self.board.suggestions_of(community.id)
-        figures = metrics.compute(suggestions)
-        solved = [s for s in metrics.newest_first(suggestions) if s.is_solved][:6]
+        community = view.community
         home = community.url
         return self._page(
             "poster.html", community.file_url("poster/"), f"{community.name} · {self.words.t('site.poster')}", self.words.t("site.poster_note"),
-            layout="bare.html", feed=None, community=community, figures=figures, solved=solved,
+            layout="bare.html", feed=None, community=community, figures=view.figures, solved=view.solved[:6],
             next_day=next_deliberation_day(community, self.board.as_of), qr=self.qr(home, community.name, printed=True),
             url=self.absolute(home),
         )
@@ -466,9 +489,10 @@ class Renderer:
     def community_pages(self, community: Community) -> Iterator[Page]:
         """The community's page, its embed and poster versions, and a page per record."""
         board = self.board
-        yield self.render_community(community)
-        yield self.render_community(community, embed=True)
-        yield self.render_poster(community)
+        view = self.community_view(community)
+        yield self.render_community(view)
+        yield self.render_community(view, embed=True)
+        yield self.render_poster(view)
         for s in board.suggestions_of(community.id):
             yield self.render_suggestion(s)
         for m in board.meetings_of(community.id):
