@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from types import FunctionType, MethodType
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
 import markdown as markdown_lib
@@ -272,6 +272,18 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 _COMPILED = _CompiledTemplates()
 
 
+def _once_per_value(macro: Callable[[Any], Markup]) -> Callable[[Any], Markup]:
+    """A macro whose markup depends on its one argument only, rendered once for each value."""
+    rendered: dict[Any, Markup] = {}
+
+    def once(value: Any) -> Markup:
+        if value not in rendered:
+            rendered[value] = macro(value)
+        return rendered[value]
+
+    return once
+
+
 class _Context(jinja2.runtime.Context):
     """Jinja's context, with cheaper calls. Before each call a template makes, Jinja asks the
     callable (and its `__call__`) whether it takes the context or the environment first; for a
@@ -314,8 +326,13 @@ class Renderer:
         self.env.filters.update(date=self.words.date, num=Words.number, md=self.md)
         self.env.globals.update(
             words=self.words, t=self.words.t, label=self.label, priority_label=self.priority_label, board=board,
-            lang=self.language, priorities=PRIORITY_ORDER, photo_path=photo_path,
+            lang=self.language, priorities=PRIORITY_ORDER, photo_path=photo_path, href=self.href,
         )
+        chips = self.env.get_template("_chips.html").module
+        self.env.globals.update(
+            {name: _once_per_value(getattr(chips, name)) for name in ("status_chip", "priority_chip", "overdue_chip")}
+        )
+        self._page_path = ""  # the page being rendered, which `href` links from
         for name in self.env.list_templates(extensions=["html"]):  # before workers fork: not once in each
             self.env.get_template(name)
 
@@ -349,13 +366,15 @@ class Renderer:
         url = self.absolute(path)
         return qr_svg(url, title, best_mask=printed) if url else None
 
+    def href(self, target: str) -> str:
+        """A link from the page being rendered to another site path, relative so the site works
+        anywhere. A global, not a name each page is given: the macros need no page's context."""
+        return urls.relative(target, self._page_path)
+
     def _page(self, template: str, path: str, title: str, description: str, searchable: bool = False,
               layout: str | None = None, feed: str | None = "feed.xml", **context: Any) -> Page:
-        def href(target: str) -> str:
-            """A link from this page to another site path, relative so the site works anywhere."""
-            return urls.relative(target, path)
-
-        html = self.env.get_template(template).render(href=href, page_path=path, **context)
+        self._page_path = path
+        html = self.env.get_template(template).render(**context)
         body = "\n".join(line for line in html.splitlines() if line.strip())  # one HTML block, no blank lines
         return Page(path=path, title=title, description=description, body=body, searchable=searchable,
                     template=layout, feed=feed)
