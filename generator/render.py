@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from types import FunctionType, MethodType
+from types import BuiltinMethodType, FunctionType, MethodType
 from typing import Any, Callable, Iterator
 
 import jinja2
@@ -284,18 +284,22 @@ def _once_per_value(macro: Callable[[Any], Markup]) -> Callable[[Any], Markup]:
     return once
 
 
+_ASKS_NOTHING = (jinja2.runtime.Macro, BuiltinMethodType)
+
+
 class _Context(jinja2.runtime.Context):
     """Jinja's context, with cheaper calls. Before each call a template makes, Jinja asks the
     callable (and its `__call__`) whether it takes the context or the environment first; for a
     bound method the two questions raise an exception each inside, and they cost more than the
-    call itself, 68 times a suggestion page. A macro, and a function or method whose function
-    does not ask (pass_context and its kin mark it in its __dict__), are called straight away."""
+    call itself, 68 times a suggestion page. A macro, a built-in (`dict.get`: it cannot be marked)
+    and a function or method whose function does not ask (pass_context and its kin mark it in
+    its __dict__) are called straight away."""
 
     @jinja2.utils.internalcode
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's own signature)
         function = __obj.__func__ if type(__obj) is MethodType else __obj
         plain = type(function) is FunctionType and "jinja_pass_arg" not in function.__dict__
-        if not (plain or type(__obj) is jinja2.runtime.Macro):
+        if not (plain or type(__obj) in _ASKS_NOTHING):
             return super().call(__obj, *args, **kwargs)
         kwargs.pop("_block_vars", None)
         kwargs.pop("_loop_vars", None)
@@ -375,7 +379,7 @@ class Renderer:
               layout: str | None = None, feed: str | None = "feed.xml", **context: Any) -> Page:
         self._page_path = path
         html = self.env.get_template(template).render(**context)
-        body = "\n".join(line for line in html.splitlines() if line.strip())  # one HTML block, no blank lines
+        body = "\n".join(filter(str.strip, html.splitlines()))  # one HTML block, no blank lines
         return Page(path=path, title=title, description=description, body=body, searchable=searchable,
                     template=layout, feed=feed)
 

@@ -34,7 +34,7 @@ def _stop() -> None:
 SOURCE = (
     "{% macro chip(x) %}[{{ plain(x) }}|{{ where(x) }}]{% endmacro %}"
     "{{ plain('a') }} {{ words.plain('b') }} {{ where('c') }} {{ looked_up('page') }} {{ env_name() }} "
-    "{{ chip('d') }} {{ {'k': 'v'}.get('k') }} {{ stop() is undefined }}"
+    "{{ chip('d') }} {{ {'k': 'v'}.get('k') }} {{ stop() is undefined }} {{ ''.join(['x', 'y']) }} {{ '%s'.format(1) }}"
     "{% for item in [1, 2] %}{% set inner = item * 10 %} {{ looked_up('inner') }} {{ chip(item) }}{% endfor %}"
     "{% set item = 'block' %} {{ looked_up('item') }} {{ where('f') }}"
 )
