@@ -336,7 +336,11 @@ class Renderer:
         self.env.globals.update(
             {name: _once_per_value(getattr(chips, name)) for name in ("status_chip", "priority_chip", "overdue_chip")}
         )
+        self.env.globals["suggestion_item"] = self.suggestion_item
+        self._macros = self.env.get_template("_macros.html").module
         self._page_path = ""  # the page being rendered, which `href` links from
+        self._links: dict[str, str] = {}  # its links and its suggestions' list items, each made once
+        self._items: dict[str, Markup] = {}
         for name in self.env.list_templates(extensions=["html"]):  # before workers fork: not once in each
             self.env.get_template(name)
 
@@ -372,12 +376,24 @@ class Renderer:
 
     def href(self, target: str) -> str:
         """A link from the page being rendered to another site path, relative so the site works
-        anywhere. A global, not a name each page is given: the macros need no page's context."""
-        return urls.relative(target, self._page_path)
+        anywhere. A global, not a name each page is given: the macros need no page's context.
+        A community page links to most of its suggestions three times (lists, formulas)."""
+        link = self._links.get(target)
+        if link is None:
+            link = self._links[target] = urls.relative(target, self._page_path)
+        return link
+
+    def suggestion_item(self, s: Suggestion) -> Markup:
+        """A suggestion's line in a list (the macro), made once a page: a community page lists
+        a solved suggestion under its status and again among the solved."""
+        item = self._items.get(s.id)
+        if item is None:
+            item = self._items[s.id] = self._macros.suggestion_item(s)
+        return item
 
     def _page(self, template: str, path: str, title: str, description: str, searchable: bool = False,
               layout: str | None = None, feed: str | None = "feed.xml", **context: Any) -> Page:
-        self._page_path = path
+        self._page_path, self._links, self._items = path, {}, {}
         html = self.env.get_template(template).render(**context)
         body = "\n".join(filter(str.strip, html.splitlines()))  # one HTML block, no blank lines
         return Page(path=path, title=title, description=description, body=body, searchable=searchable,
