@@ -4,8 +4,9 @@ Each page is written as a Markdown file whose body is one HTML block, with its t
 settings in front matter. The MkDocs plugin hands the HTML to the theme without running
 Markdown (fast); any engine that reads such a docs folder renders the same page without it.
 
-Length (about 410 lines): one method per page kind on `Renderer`. Every word, date and number
-comes from the board's `Words` (generator/words/), which templates get as `words` and `t`.
+Length (about 620 lines): one method per page kind on `Renderer`, and the Jinja machinery they
+share. Every word, date and number comes from the board's `Words` (generator/words/), which
+templates get as `words` and `t`.
 """
 
 from __future__ import annotations
