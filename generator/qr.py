@@ -7,6 +7,7 @@ import functools
 import itertools
 import operator
 import re
+from typing import Any
 
 import segno
 from markupsafe import Markup
@@ -25,8 +26,9 @@ _RUN = re.compile(r"[0\n]*1+")  # light modules and row ends, then a run of dark
 @functools.lru_cache(maxsize=4096)  # `ailin serve` renders a community again after each edit
 def qr_svg(url: str, title: str, best_mask: bool = False) -> Markup:
     """A scalable QR code for `url`; medium error correction survives a creased paper notice."""
-    svg = None if best_mask else fixed_mask_svg(url, title)
-    return Markup(segno_svg(url, title, None if best_mask else FAST_MASK) if svg is None else svg)
+    mask = None if best_mask else FAST_MASK
+    svg = _fast_svg(url, title, mask)
+    return Markup(segno_svg(url, title, mask) if svg is None else svg)
 
 
 def segno_svg(url: str, title: str | None, mask: int | None) -> str:
@@ -47,6 +49,12 @@ def fixed_mask_svg(url: str, title: str | None) -> str | None:
     is taken once per version and level from segno's own functions (`_Symbol`); per URL
     remain the codewords, their Reed-Solomon words and one pass over the modules.
     """
+    return _fast_svg(url, title, FAST_MASK)
+
+
+def _fast_svg(url: str, title: str | None, mask: int | None) -> str | None:
+    """`segno_svg(url, title, mask)` as `fixed_mask_svg` makes it; with no mask given, the one
+    segno picks: the first of the eight with the lowest penalty, scored as segno scores it."""
     data, _, _ = encoder.data_to_bytes(url, None)  # latin-1, else Shift JIS, else UTF-8
     if encoder.find_mode(data) != consts.MODE_BYTE:
         return None
@@ -58,8 +66,10 @@ def fixed_mask_svg(url: str, title: str | None) -> str | None:
         if len(data) > _max_bytes(version, level):
             break
         error = level
-    symbol = _symbol(version, error)
-    return symbol.svg(symbol.codewords(data), title)
+    codewords = _symbol(version, error, FAST_MASK).codewords(data)  # the same under any mask
+    if mask is None:
+        mask = min(range(8), key=lambda m: _symbol(version, error, m).penalty(codewords))
+    return _symbol(version, error, mask).svg(codewords, title)
 
 
 def _max_bytes(version: int, error: int) -> int:
@@ -72,12 +82,18 @@ _BYTES_AT_M = [_max_bytes(version, _M) for version in range(1, 41)]
 
 
 @functools.cache
-def _symbol(version: int, error: int) -> _Symbol:
-    return _Symbol(version, error)
+def _symbol(version: int, error: int, mask: int) -> _Symbol:
+    return _Symbol(version, error, mask)
+
+
+# penalty N1: five or more modules of one colour in a line (one pattern each: a literal start
+# lets the search skip ahead, three times faster than "0{5,}|1{5,}")
+_LONG_RUNS = (re.compile("00000+"), re.compile("11111+"))
+_FINDER_LIKE = "1011101"  # penalty N3: dark, light, three dark, light, dark
 
 
 class _Symbol:
-    """Everything about a (version, error level, mask 4) code that is the same for any data.
+    """Everything about a (version, error level, mask) code that is the same for any data.
 
     Attributes:
         size: modules per side, without the quiet zone.
@@ -85,13 +101,15 @@ class _Symbol:
         interleave: picks the final codeword sequence out of the data words followed by
             every block's error words.
         bits: modules the codewords (and 0 to 7 remainder bits) fill.
-        mask: FAST_MASK's bit at each of them, as an integer in codeword bit order.
+        mask: the mask's bit at each of them, as an integer in codeword bit order.
         modules: picks the symbol, row by row with a "\\n" after each row, out of the
             masked codeword bits followed by "01\\n" (the fixed light and dark modules).
+        scored_rows, scored_columns: pick the symbol as segno scores it, its format and
+            version areas still light, row by row and column by column.
         moves: the SVG path text of each light-then-dark run, filled as runs are met.
     """
 
-    def __init__(self, version: int, error: int) -> None:
+    def __init__(self, version: int, error: int, mask_number: int) -> None:
         self.size = size = encoder.calc_matrix_size(version)
         self.capacity = consts.SYMBOL_CAPACITY[version][error]
         self.count_bits = consts.CHAR_COUNT_INDICATOR_LENGTH[consts.MODE_BYTE][encoder.version_range(version)]
@@ -107,22 +125,30 @@ class _Symbol:
         self.bits = bits = sum(row.count(2) for row in matrix)
         assert 0 <= bits - 8 * codewords < 8, version  # the rest are remainder bits, 0
         encoder.add_codewords(matrix, range(-1, -bits - 1, -1), version)
-        encoder.add_format_info(matrix, version, error, FAST_MASK)
+        # segno scores a mask before it adds the format and version information
+        self.scored_rows = operator.itemgetter(*self._sources(matrix))
+        self.scored_columns = operator.itemgetter(*self._sources(tuple(zip(*matrix))))
+        encoder.add_format_info(matrix, version, error, mask_number)
         encoder.add_version_info(matrix, version)
-        masked = encoder.get_data_mask_functions(is_micro=False)[FAST_MASK]
+        masked = encoder.get_data_mask_functions(is_micro=False)[mask_number]
         mask = bytearray(bits)
-        sources = []
         for i, row in enumerate(matrix):
             for j, module in enumerate(row):
                 if module < 0:
                     mask[-1 - module] = masked(i, j)
-                    sources.append(-1 - module)
-                else:
-                    sources.append(bits + module)
-            sources.append(bits + 2)
         self.mask = int(bytes(mask).translate(bytes.maketrans(b"\0\1", b"01")), 2)
-        self.modules = operator.itemgetter(*sources)
+        self.modules = operator.itemgetter(*self._sources(matrix))
         self.moves = _Moves(size)
+
+    def _sources(self, lines: Any) -> list[int]:
+        """Where each module of `lines` (rows or columns) comes from in the masked codeword
+        bits followed by "01\\n": a codeword bit, a fixed light or dark module, a line end."""
+        bits = self.bits
+        sources = []
+        for line in lines:
+            sources += [-1 - module if module < 0 else bits + module for module in line]
+            sources.append(bits + 2)
+        return sources
 
     def _interleaving(self) -> list[int]:
         """Where each final codeword comes from in data words + each block's error words:
@@ -152,11 +178,42 @@ class _Symbol:
             start += data_words
         return bytes(self.interleave(message))
 
+    def _masked(self, codewords: bytes) -> str:
+        """The codeword bits under the mask, and "01\\n" for the modules that are not data."""
+        stream = int.from_bytes(codewords, "big") << (self.bits - 8 * len(codewords))
+        return format(stream ^ self.mask, f"0{self.bits}b") + "01\n"
+
+    def penalty(self, codewords: bytes) -> int:
+        """segno's score of the code under this mask (its mask_scores: N1 + N2 + N3 + N4)."""
+        source = self._masked(codewords)
+        rows = "".join(self.scored_rows(source))
+        lines = rows + "".join(self.scored_columns(source))
+        size = self.size
+        n1 = sum(len(run) - 2 for runs in _LONG_RUNS for run in runs.findall(lines))
+        # N2: 3 for each 2x2 block of one colour, found in two rows at once as bits of integers
+        same = (1 << size - 1) - 1  # bit k: modules k and k + 1 from the right end of a row
+        n2, above = 0, None
+        for row in map(functools.partial(int, base=2), rows.split()):
+            if above is not None:
+                n2 += 3 * (~(above ^ above >> 1) & ~(row ^ row >> 1) & ~(above ^ row) & same).bit_count()
+            above = row
+        n3 = 0
+        for line in lines.split():
+            at = line.find(_FINDER_LIKE)
+            while at != -1:  # segno's n3_pattern_occurrences, light areas cut off at the edges
+                end = at + 7
+                if at in (0, size - 7) or "1" not in line[max(at - 4, 0):at] or "1" not in line[end:end + 4]:
+                    n3 += 40
+                else:
+                    end = at + 4
+                at = line.find(_FINDER_LIKE, end)
+        percent = float(rows.count("1")) / (size ** 2)
+        n4 = 10 * int(abs(percent * 100 - 50) / 5)
+        return n1 + n2 + n3 + n4
+
     def svg(self, codewords: bytes, title: str | None) -> str:
         """segno's inline SVG: one path, a run of dark modules per "h", moves relative."""
-        stream = int.from_bytes(codewords, "big") << (self.bits - 8 * len(codewords))
-        bits = format(stream ^ self.mask, f"0{self.bits}b")
-        runs = _RUN.findall("".join(self.modules(bits + "01\n")))
+        runs = _RUN.findall("".join(self.modules(self._masked(codewords))))
         first = runs[0]  # in the top row: the finder pattern starts it
         path = f"M{BORDER + first.index('1')} {BORDER + .5}h{len(first) - first.index('1')}"
         path += "".join(map(self.moves.__getitem__, runs[1:]))

@@ -4,8 +4,9 @@ Each page is written as a Markdown file whose body is one HTML block, with its t
 settings in front matter. The MkDocs plugin hands the HTML to the theme without running
 Markdown (fast); any engine that reads such a docs folder renders the same page without it.
 
-Length (about 410 lines): one method per page kind on `Renderer`. Every word, date and number
-comes from the board's `Words` (generator/words/), which templates get as `words` and `t`.
+Length (about 620 lines): one method per page kind on `Renderer`, and the Jinja machinery they
+share. Every word, date and number comes from the board's `Words` (generator/words/), which
+templates get as `words` and `t`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Any, Iterator
+from types import BuiltinMethodType, FunctionType, MethodType
+from typing import Any, Callable, Iterator
 
 import jinja2
 import markdown as markdown_lib
@@ -28,7 +30,7 @@ from . import charts, metrics, schema, urls
 from .search import SearchDoc, plain, snippet
 from .qr import qr_svg
 from .words import Words
-from .model import PRIORITY_ORDER, BoardModel, Community, Meeting, Project, Status, Suggestion, deliberation_dates
+from .model import PRIORITY_ORDER, BoardModel, Community, Meeting, Output, Project, Status, Suggestion, deliberation_dates
 
 TEMPLATES = Path(__file__).with_name("templates")
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre", "h3", "h4", "hr"}
@@ -100,6 +102,23 @@ def share_title(*parts: str) -> str:
     if len(first) > SHARE_TITLE_CHARS:
         first = first[:SHARE_TITLE_CHARS - 1].rstrip() + "…"
     return " · ".join([first, *(part for part in rest if part)])
+
+
+@dataclass
+class CommunityView:
+    """A community's figures, charts and lists, as its page, embed copy and poster show them."""
+
+    community: Community
+    figures: metrics.Figures
+    groups: dict[Status, list[Suggestion]]  # by status, newest first
+    charts: dict[str, Markup]  # SVG by chart
+    solved: list[Suggestion]  # newest first: the whitelist, and the poster's first six
+    follow_up: list[Suggestion]
+    meetings: list[Meeting]  # newest first
+    projects: list[Project]
+    output_totals: list[Output]
+    latest: list[dict[str, Any]]
+    resolution_count: int
 
 
 @dataclass
@@ -254,6 +273,56 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 _COMPILED = _CompiledTemplates()
 
 
+def _once_per_value(macro: Callable[[Any], Markup]) -> Callable[[Any], Markup]:
+    """A macro whose markup depends on its one argument only, rendered once for each value."""
+    rendered: dict[Any, Markup] = {}
+
+    def once(value: Any) -> Markup:
+        if value not in rendered:
+            rendered[value] = macro(value)
+        return rendered[value]
+
+    return once
+
+
+_ASKS_NOTHING = (jinja2.runtime.Macro, BuiltinMethodType)
+
+
+class _Context(jinja2.runtime.Context):
+    """Jinja's context, with cheaper calls. Before each call a template makes, Jinja asks the
+    callable (and its `__call__`) whether it takes the context or the environment first; for a
+    bound method the two questions raise an exception each inside, and they cost more than the
+    call itself, 68 times a suggestion page. A macro, a built-in (`dict.get`: it cannot be marked)
+    and a function or method whose function does not ask (pass_context and its kin mark it in
+    its __dict__) are called straight away."""
+
+    @jinja2.utils.internalcode
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja's own signature)
+        function = __obj.__func__ if type(__obj) is MethodType else __obj
+        plain = type(function) is FunctionType and "jinja_pass_arg" not in function.__dict__
+        if not (plain or type(__obj) in _ASKS_NOTHING):
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment with the cheaper calls, giving each template its globals as a plain
+    dict, not a ChainMap over the environment's: each render copies them and each import
+    compares their names, a Python call per name with a ChainMap. The renderer sets every
+    global a template uses before loading it (Jinja asks as much: changes after loading need
+    not reach the template)."""
+
+    context_class = _Context
+
+    def make_globals(self, d: Any) -> dict[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 class Renderer:
     """Renders every page of a board; one instance per build."""
 
@@ -262,9 +331,10 @@ class Renderer:
         self.language = board.language
         self.words = Words.of(board.language)
         self.md = _Markdown()
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,
+            auto_reload=False,  # the package's templates do not change while it runs: no stat per page
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -273,8 +343,17 @@ class Renderer:
         self.env.filters.update(date=self.words.date, num=Words.number, md=self.md)
         self.env.globals.update(
             words=self.words, t=self.words.t, label=self.label, priority_label=self.priority_label, board=board,
-            lang=self.language, priorities=PRIORITY_ORDER, photo_path=photo_path,
+            lang=self.language, priorities=PRIORITY_ORDER, photo_path=photo_path, href=self.href,
         )
+        chips = self.env.get_template("_chips.html").module
+        self.env.globals.update(
+            {name: _once_per_value(getattr(chips, name)) for name in ("status_chip", "priority_chip", "overdue_chip")}
+        )
+        self.env.globals["suggestion_item"] = self.suggestion_item
+        self._macros = self.env.get_template("_macros.html").module
+        self._page_path = ""  # the page being rendered, which `href` links from
+        self._links: dict[str, str] = {}  # its links and its suggestions' list items, each made once
+        self._items: dict[str, Markup] = {}
         for name in self.env.list_templates(extensions=["html"]):  # before workers fork: not once in each
             self.env.get_template(name)
 
@@ -308,14 +387,28 @@ class Renderer:
         url = self.absolute(path)
         return qr_svg(url, title, best_mask=printed) if url else None
 
+    def href(self, target: str) -> str:
+        """A link from the page being rendered to another site path, relative so the site works
+        anywhere. A global, not a name each page is given: the macros need no page's context.
+        A community page links to most of its suggestions three times (lists, formulas)."""
+        link = self._links.get(target)
+        if link is None:
+            link = self._links[target] = urls.relative(target, self._page_path)
+        return link
+
+    def suggestion_item(self, s: Suggestion) -> Markup:
+        """A suggestion's line in a list (the macro), made once a page: a community page lists
+        a solved suggestion under its status and again among the solved."""
+        item = self._items.get(s.id)
+        if item is None:
+            item = self._items[s.id] = self._macros.suggestion_item(s)
+        return item
+
     def _page(self, template: str, path: str, title: str, description: str, searchable: bool = False,
               layout: str | None = None, feed: str | None = "feed.xml", **context: Any) -> Page:
-        def href(target: str) -> str:
-            """A link from this page to another site path, relative so the site works anywhere."""
-            return urls.relative(target, path)
-
-        html = self.env.get_template(template).render(href=href, page_path=path, **context)
-        body = "\n".join(line for line in html.splitlines() if line.strip())  # one HTML block, no blank lines
+        self._page_path, self._links, self._items = path, {}, {}
+        html = self.env.get_template(template).render(**context)
+        body = "\n".join(filter(str.strip, html.splitlines()))  # one HTML block, no blank lines
         return Page(path=path, title=title, description=description, body=body, searchable=searchable,
                     template=layout, feed=feed)
 
@@ -329,24 +422,33 @@ class Renderer:
             figures=figures, per_community=per_community, latest=self._latest(board.suggestions.values(), board.meetings.values(), board.projects.values()),
         )
 
-    def render_community(self, community: Community, embed: bool = False) -> Page:
+    def community_view(self, community: Community) -> CommunityView:
+        """What the community page, its embed copy and its poster show: computed once for the three."""
         board = self.board
         suggestions = board.suggestions_of(community.id)
         projects = board.projects_of(community.id)
         meetings = sorted(board.meetings_of(community.id), key=lambda m: (m.date, m.id), reverse=True)
-        figures = metrics.compute(suggestions)
         groups = metrics.by_status(suggestions)
         status_rows = [(s.label(self.language), len(groups[s]), s.value) for s in STATUS_ORDER]
         on_time_rows = [
             (self.label("priority", key), on, late, key) for key, on, late in metrics.on_time_by_priority(suggestions)
         ]
-        chart_svgs = {
-            "status": charts.status_breakdown(status_rows, self.words.t("site.chart_status"), self.words),
-            "monthly": charts.monthly_received_closed(metrics.monthly(suggestions), self.words.t("site.chart_monthly"), self.words),
-            "on_time": charts.on_time_by_priority(on_time_rows, self.words.t("site.chart_on_time"), self.words),
-        }
-        whitelist = [s for s in metrics.newest_first(suggestions) if s.is_solved]
-        follow_up = [s for s in suggestions if s.needs_follow_up]
+        return CommunityView(
+            community=community, figures=metrics.compute(suggestions), groups=groups,
+            charts={
+                "status": charts.status_breakdown(status_rows, self.words.t("site.chart_status"), self.words),
+                "monthly": charts.monthly_received_closed(metrics.monthly(suggestions), self.words.t("site.chart_monthly"), self.words),
+                "on_time": charts.on_time_by_priority(on_time_rows, self.words.t("site.chart_on_time"), self.words),
+            },
+            solved=[s for s in metrics.newest_first(suggestions) if s.is_solved],
+            follow_up=sorted((s for s in suggestions if s.needs_follow_up), key=lambda s: s.id),
+            meetings=meetings, projects=projects, output_totals=metrics.output_totals(projects),
+            latest=self._latest(suggestions, meetings, projects, limit=5),
+            resolution_count=sum(len(m.resolutions) for m in meetings),
+        )
+
+    def render_community(self, view: CommunityView, embed: bool = False) -> Page:
+        board, community, figures = self.board, view.community, view.figures
         title = f"{community.name} · {board.title}"
         description = f"{community.street} {community.name} · {self.words.t('site.received_count')} {figures.received} · {self.words.t('site.closure')} {figures.closure.percent} · {self.words.t('site.satisfaction')} {figures.satisfaction.percent}"
         home = community.url
@@ -354,11 +456,9 @@ class Renderer:
             "community.html", community.file_url("embed/") if embed else home, title, description, searchable=not embed,
             layout="bare.html" if embed else None, feed=community.file_url("feed.xml"), embed=embed,
             qr=self.qr(home, community.name), embed_snippet=embed_snippet(self.absolute(community.file_url("embed/")), community.name),
-            community=community, figures=figures, groups=groups, status_order=STATUS_ORDER, charts=chart_svgs,
-            whitelist=whitelist, follow_up=sorted(follow_up, key=lambda s: s.id), meetings=meetings, projects=projects,
-            output_totals=metrics.output_totals(projects),
-            latest=self._latest(suggestions, meetings, projects, limit=5),
-            resolution_count=sum(len(m.resolutions) for m in meetings),
+            community=community, figures=figures, groups=view.groups, status_order=STATUS_ORDER, charts=view.charts,
+            whitelist=view.solved, follow_up=view.follow_up, meetings=view.meetings, projects=view.projects,
+            output_totals=view.output_totals, latest=view.latest, resolution_count=view.resolution_count,
         )
 
     def render_suggestion(self, s: Suggestion) -> Page:
@@ -393,15 +493,13 @@ class Renderer:
             resolution=self.board.resolution(p.resolution),
         )
 
-    def render_poster(self, community: Community) -> Page:
+    def render_poster(self, view: CommunityView) -> Page:
         """An A4 notice for the 公示栏: figures, solved items, the next 议事日, the QR code."""
-        suggestions = self.board.suggestions_of(community.id)
-        figures = metrics.compute(suggestions)
-        solved = [s for s in metrics.newest_first(suggestions) if s.is_solved][:6]
+        community = view.community
         home = community.url
         return self._page(
             "poster.html", community.file_url("poster/"), f"{community.name} · {self.words.t('site.poster')}", self.words.t("site.poster_note"),
-            layout="bare.html", feed=None, community=community, figures=figures, solved=solved,
+            layout="bare.html", feed=None, community=community, figures=view.figures, solved=view.solved[:6],
             next_day=next_deliberation_day(community, self.board.as_of), qr=self.qr(home, community.name, printed=True),
             url=self.absolute(home),
         )
@@ -466,9 +564,10 @@ class Renderer:
     def community_pages(self, community: Community) -> Iterator[Page]:
         """The community's page, its embed and poster versions, and a page per record."""
         board = self.board
-        yield self.render_community(community)
-        yield self.render_community(community, embed=True)
-        yield self.render_poster(community)
+        view = self.community_view(community)
+        yield self.render_community(view)
+        yield self.render_community(view, embed=True)
+        yield self.render_poster(view)
         for s in board.suggestions_of(community.id):
             yield self.render_suggestion(s)
         for m in board.meetings_of(community.id):

@@ -87,6 +87,14 @@ def test_generated_urls_and_titles_give_segnos_bytes(url: str, title: str) -> No
     assert_same_as_segno(url, title)
 
 
+@settings(max_examples=200, deadline=None)
+@given(url=st.one_of(record_urls, free_urls), title=titles)
+@example(url=BASE, title="社区")
+def test_the_best_mask_is_segnos(url: str, title: str) -> None:
+    """The printed notices' codes: the mask segno picks, scored the way segno scores them."""
+    assert qr.qr_svg.__wrapped__(url, title, True) == qr.segno_svg(url, title, None), url
+
+
 @settings(max_examples=60, deadline=None)
 @given(length=st.integers(1, qr._BYTES_AT_M[-1] + 40), title=titles)
 def test_every_length_gives_segnos_bytes_or_steps_aside(length: int, title: str) -> None:
@@ -108,6 +116,12 @@ def boundary_lengths() -> list[int]:
 @pytest.mark.parametrize("length", boundary_lengths())
 def test_each_version_and_level_gives_segnos_bytes(length: int) -> None:
     assert_same_as_segno(("https://example.org/" + "c/jinbi/s/jb-2024-001/" * 140)[:length], "边界")
+
+
+@pytest.mark.parametrize("length", boundary_lengths()[::7])
+def test_the_best_mask_is_segnos_across_versions(length: int) -> None:
+    url = ("https://example.org/" + "c/jinbi/s/jb-2024-001/" * 140)[:length]
+    assert qr.qr_svg.__wrapped__(url, "边界", True) == qr.segno_svg(url, "边界", None), length
 
 
 def test_boundaries_reach_every_version_and_every_level_segno_picks() -> None:
