@@ -197,7 +197,7 @@ def model_of(result: CheckResult) -> BoardModel:
         return board
 
 
-def render(board: BoardModel, content_dir: Path) -> Site:
+def render(board: BoardModel, content_dir: Path, compiled_in: Path | None = None) -> Site:
     """The pages, and the files of the board that no community makes: with board.yaml's
     `editor:`, the form editor at admin/. Each community's pages and files come on demand
     (`write_communities`), and the board-wide files assembled from them after (`board_files`):
@@ -207,7 +207,7 @@ def render(board: BoardModel, content_dir: Path) -> Site:
     from .opendata import package, row_counts
     from .render import Asset, render_site
 
-    site = render_site(board, Path(content_dir).resolve(), package(board), row_counts(board))
+    site = render_site(board, Path(content_dir).resolve(), package(board), row_counts(board), compiled_in)
     site.assets.extend(Asset(path, content) for path, content in sorted(admin_files(board, Path(content_dir)).items()))
     return site
 

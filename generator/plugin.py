@@ -67,6 +67,15 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         """Which cache: `serve` keeps its own (cache.default_folder)."""
         return "" if self.command == "build" else self.command
 
+    @property
+    def _compiled_templates(self) -> Path | None:
+        """Where the cache keeps compiled templates, ours and the theme's (none without it)."""
+        if not self.config.cache:
+            return None
+        folder = default_folder(Path(self.config.content)) / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
     def on_config(self, config):
         content = Path(self.config.content)
         checks = CheckCache(default_folder(content)) if self.config.cache else None  # the same for serve
@@ -76,7 +85,7 @@ class AilinPlugin(BasePlugin[AilinConfig]):
             raise PluginError("\n" + pipeline.report(result))
         board = pipeline.model_of(result)
         self.checked = result.board
-        self.site = pipeline.render(board, content)
+        self.site = pipeline.render(board, content, self._compiled_templates)
         self.pages = {page.src_uri: page.body for page in self.site.pages}
         self._add_theme_overrides(config)
         config.site_name = theme_safe(board.title)  # board.yaml is where volunteers name the board
@@ -120,9 +129,7 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         # assembled from the communities' parts (parts.py).
         content = Path(self.config.content)
         if self.config.cache:  # the theme's templates, compiled once for every build to come
-            templates = default_folder(content) / "templates"
-            templates.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(templates))
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self._compiled_templates))
         shells = Shells(config, env, files, self.nav)
         digests, self.digests = self.digests or content_digests(content), None
         cache = CommunityCache(default_folder(content, self._purpose)) if self.config.cache else None

@@ -12,6 +12,7 @@ templates get as `words` and `t`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -258,19 +259,29 @@ class _Markdown:
 class _CompiledTemplates(jinja2.BytecodeCache):
     """Templates compiled once per process, whatever the Renderer: `ailin serve` makes one
     for each edit, and compiling the templates would cost it a third of a second each time.
-    Jinja keys each entry by the template's name and source."""
+    With a `folder` (the build cache), also kept there for the next process, as the theme's
+    are (jinja checks each against its template's source)."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: str | None) -> None:
         self.codes: dict[str, Any] = {}
+        self.disk = jinja2.FileSystemBytecodeCache(folder) if folder else None
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        bucket.code = self.codes.get(bucket.key)
+        code = self.codes.get(bucket.key)
+        if code is None and self.disk is not None:
+            self.disk.load_bytecode(bucket)
+            code = self.codes[bucket.key] = bucket.code
+        bucket.code = code
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.codes[bucket.key] = bucket.code
+        if self.disk is not None:
+            self.disk.dump_bytecode(bucket)
 
 
-_COMPILED = _CompiledTemplates()
+@functools.cache
+def _compiled(folder: str | None) -> _CompiledTemplates:
+    return _CompiledTemplates(folder)
 
 
 def _once_per_value(macro: Callable[[Any], Markup]) -> Callable[[Any], Markup]:
@@ -326,7 +337,7 @@ class _Environment(jinja2.Environment):
 class Renderer:
     """Renders every page of a board; one instance per build."""
 
-    def __init__(self, board: BoardModel):
+    def __init__(self, board: BoardModel, compiled_in: Path | None = None):
         self.board = board
         self.language = board.language
         self.words = Words.of(board.language)
@@ -338,7 +349,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
-            bytecode_cache=_COMPILED,
+            bytecode_cache=_compiled(str(compiled_in) if compiled_in else None),
         )
         self.env.filters.update(date=self.words.date, num=Words.number, md=self.md)
         self.env.globals.update(
@@ -616,10 +627,11 @@ def photo_path(project: Project, file: str, width: int) -> str:
     return urls.community_file(project.community, f"media/{stem}-{width}.jpg")
 
 
-def render_site(board: BoardModel, content_root: Path, package: dict | None = None, rows: dict[str, int] | None = None) -> Site:
+def render_site(board: BoardModel, content_root: Path, package: dict | None = None, rows: dict[str, int] | None = None,
+                compiled_in: Path | None = None) -> Site:
     """The board's pages (each community's on demand); with the open-data `package`
-    descriptor, also the 数据下载 page."""
-    renderer = Renderer(board)
+    descriptor, also the 数据下载 page. `compiled_in`: a folder that keeps the compiled templates."""
+    renderer = Renderer(board, compiled_in)
     site = Site(renderer, content_root, pages=[renderer.render_index()])
     if package is not None:
         site.pages.append(renderer.render_data(package, rows or {}))
