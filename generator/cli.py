@@ -162,6 +162,7 @@ def _run_build(args: argparse.Namespace) -> int:
     if config is None:
         return 1
     plugin.preloaded, plugin.digests, plugin.config.cache, plugin.shard = result, digests, not args.no_cache, args.shard
+    plugin.ends_with_build = True
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)

@@ -23,14 +23,9 @@ def paused_gc() -> Iterator[None]:
 
 
 def keep_from_collector() -> None:
-    """Everything made so far (the checked records, the model) lives until the build is
-    done: out of the collector's sight, it is not walked again, which its first pass after
-    a paused one would do for most of a second on a district board (and forked workers do not
-    copy pages just to mark them)."""
+    """Everything made so far (the checked records, the model) lives until the process ends:
+    out of the collector's sight, it is not walked again, which its first pass after a paused
+    one would do for most of a second on a district board (and forked workers do not copy pages
+    just to mark them). Only for a process that ends with its build (`ailin build`): what is
+    frozen is never collected, and `ailin serve` would keep every earlier build's model."""
     gc.freeze()
-
-
-def release_to_collector() -> None:
-    """What an earlier build kept (`ailin serve` builds again and again in one process) goes
-    back to the collector, so that its cycles are freed."""
-    gc.unfreeze()

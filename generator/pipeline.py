@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .load import community_folders, iter_documents, load_board
-from .memory import keep_from_collector, paused_gc, release_to_collector
+from .memory import paused_gc
 from .records import CheckedBoard, Content, Document, Record
 from .cache import CheckCache, CommunityCache, content_digests, digest
 from .messages import format_report
@@ -56,7 +56,6 @@ def check(content_dir: Path, language: str | None = None, keep_records: bool = T
     all the records' keys.
     """
     problems = Problems()
-    release_to_collector()
     with paused_gc():  # a district board is a million small objects without cycles (memory.py)
         root = Path(content_dir).resolve()
         board_document = load_board(root, problems)
@@ -192,9 +191,7 @@ def model_of(result: CheckResult) -> BoardModel:
     """The typed model of a board that passed the check."""
     assert result.ok and result.board is not None, "build a model from a checked board that kept its records"
     with paused_gc():  # 100,000 new objects without cycles: the collector would triple the time
-        board = build_model(result.board)
-        keep_from_collector()
-        return board
+        return build_model(result.board)
 
 
 def render(board: BoardModel, content_dir: Path, compiled_in: Path | None = None) -> Site:
