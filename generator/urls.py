@@ -41,15 +41,15 @@ def relative(target: str, from_page: str) -> str:
     to, start = target.split("/"), from_page.split("/")
     if "" in to[:-1] or "" in start[:-1] or {".", ".."} & {*to, *start}:
         link = posixpath.relpath(target or ".", from_page or ".")
-        return "./" if link == "." else link + ("/" if target.endswith("/") or not target else "")
-    to, start = [s for s in to if s], [s for s in start if s]
-    common = 0
-    for a, b in zip(to, start):
-        if a != b:
-            break
-        common += 1
-    link = "/".join([".."] * (len(start) - common) + to[common:])
-    if not link:
+    else:
+        to, start = [s for s in to if s], [s for s in start if s]
+        common = 0
+        for a, b in zip(to, start):
+            if a != b:
+                break
+            common += 1
+        link = "/".join([".."] * (len(start) - common) + to[common:])
+    if link in ("", "."):
         return "./"
     return link + ("/" if target.endswith("/") or not target else "")
 
