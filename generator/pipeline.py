@@ -102,10 +102,10 @@ def _checked_communities(content: Content, folders: list[Path], settings: Settin
     keys = {f.name: cache.key(content.root, digests, f.name, common) for f in folders} if cache else {}
     checked = {f.name: cache.load(f.name, keys[f.name]) for f in folders} if cache else {}
     stale = [f for f in folders if checked.get(f.name) is None]
-    jobs = min(_cpus(), len(stale) // PARALLEL_FROM)
+    jobs = _workers_for(stale)
     _worker.update(content=content, settings=settings, cache=cache, keys=keys)
     try:
-        if jobs >= 2 and "fork" in multiprocessing.get_all_start_methods():
+        if jobs:
             with _pool(jobs) as pool:
                 # imap: each community is unpickled here while the workers check the next ones
                 for folder, pickled in zip(stale, pool.imap(_check_community, stale, chunksize=2)):
@@ -154,8 +154,8 @@ def _keep(folder: Path, checked: CheckedCommunity, pickled: bytes | None = None)
 def _check_keys(content: Content, folders: list[Path], settings: Settings, problems: Problems) -> tuple[KeyTables, int]:
     """`ailin check`: each share of the communities checked in a worker, which sends back only
     its problems and keys (or all in this process on a small board)."""
-    jobs = min(_cpus(), len(folders) // PARALLEL_FROM)
-    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    jobs = _workers_for(folders)
+    if not jobs:
         checked = _check_folders(content.root, folders, settings)
         problems.extend(checked.problems)
         return checked.keys, len(checked.records)
@@ -171,6 +171,12 @@ def _check_keys(content: Content, folders: list[Path], settings: Settings, probl
         tables.merge(share_tables)
         count += share_count
     return tables, count
+
+
+def _workers_for(folders: list[Path]) -> int:
+    """How many worker processes check these community folders; 0: this process does."""
+    jobs = min(_cpus(), len(folders) // PARALLEL_FROM)
+    return jobs if jobs >= 2 and "fork" in multiprocessing.get_all_start_methods() else 0
 
 
 _worker: dict = {}  # what forked workers inherit: set just before the pool starts
