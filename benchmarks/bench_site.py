@@ -214,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="instead: ailin against Debian's hugo on the same pages, for 25/50/100/200 communities")
     parser.add_argument("--sizes", default=",".join(map(str, vs_hugo.SIZES)), metavar="N,N",
                         help="with --vs-hugo: the board sizes in communities (default: %(default)s)")
+    parser.add_argument("--workdir", type=Path, default=_default_workdir(), metavar="DIR",
+                        help="where the boards and sites are written (default: %(default)s)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -223,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
               "install the project first (pip install -e .)", file=sys.stderr)
         return 2
 
-    workdir = Path(tempfile.mkdtemp(prefix="ailin-bench-site-"))
+    workdir = Path(tempfile.mkdtemp(prefix="ailin-bench-site-", dir=args.workdir))
     try:
         if args.vs_hugo:
             return _versus_hugo(ailin, args, workdir)
@@ -317,6 +319,13 @@ def _versus_hugo(ailin: str, args: argparse.Namespace, workdir: Path) -> int:
     vs_hugo.report(rows)
     print(f"load average at the end: {_load()}")
     return 0
+
+
+def _default_workdir() -> Path:
+    """Memory (tmpfs) where Linux has it, as issue 10 measured: the builds are timed, not this
+    machine's disk, where a directory costs 40 times as long to make (0.14 ms, against 3 µs)."""
+    shm = Path("/dev/shm")
+    return shm if shm.is_dir() and os.access(shm, os.W_OK) else Path(tempfile.gettempdir())
 
 
 def _load() -> str:

@@ -206,6 +206,9 @@ def render(board: BoardModel, content_dir: Path, compiled_in: Path | None = None
     (`write_communities`), and the board-wide files assembled from them after (`board_files`):
     open data (frictionless validates it in the tests and `ailin check --data`), feeds and search."""
     # Imported here: `ailin check` never renders, and these imports are a third of its start-up.
+    # parts too, though only `write_communities` uses it: imported before the workers fork,
+    # it is not imported again in each of them (icalendar alone takes 0.2 s).
+    from . import parts  # noqa: F401
     from .formeditor import admin_files
     from .opendata import package, row_counts
     from .render import Asset, render_site
