@@ -10,7 +10,7 @@ import logging
 import sys
 from pathlib import Path
 
-from . import __version__, boardrepo, cache, pipeline, scaffold, siteconfig
+from . import __version__, boardrepo, cache, memory, pipeline, scaffold, siteconfig
 from .load import display_path
 from .records import SLUG, URL
 from .validate import build_date
@@ -140,6 +140,11 @@ def _mkdocs_config(args: argparse.Namespace, language: str, config):
 
 
 def _run_build(args: argparse.Namespace) -> int:
+    with memory.ending_with_build():  # the process ends with the build
+        return _build(args)
+
+
+def _build(args: argparse.Namespace) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort
 
@@ -162,7 +167,6 @@ def _run_build(args: argparse.Namespace) -> int:
     if config is None:
         return 1
     plugin.preloaded, plugin.digests, plugin.config.cache, plugin.shard = result, digests, not args.no_cache, args.shard
-    plugin.ends_with_build = True
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)

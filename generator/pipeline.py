@@ -139,6 +139,7 @@ def _check_community(folder: Path) -> bytes:
     """In a worker: one community's check, pickled once for the main process and the cache."""
     with paused_gc():
         checked = _checked_community(folder)
+        checked.keys  # worked out here, in parallel, and sent with the records: not in the main process
         pickled = pickle.dumps(checked, pickle.HIGHEST_PROTOCOL)
         _keep(folder, checked, pickled)
         return pickled

@@ -21,7 +21,6 @@ from mkdocs.utils import CountHandler
 from . import packaged, pipeline, theme
 from .cache import CheckCache, CommunityCache, content_digests, default_folder, digest, generator_digest
 from .cache import fingerprints as community_fingerprints
-from .memory import keep_from_collector
 from .publish import StagedOutput, write_shard_manifest
 from .render import Site, theme_safe
 from .shells import Shells, add_to_sitemap
@@ -45,7 +44,6 @@ class AilinPlugin(BasePlugin[AilinConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.preloaded: pipeline.CheckResult | None = None  # set by `ailin build` to skip a second check
-        self.ends_with_build = False  # set by `ailin build`: nothing of the build need be freed before the end
         self.digests: dict[str, str] | None = None  # set by `ailin build`, which read the content already
         self.site: Site | None = None
         self.nav = None
@@ -86,8 +84,6 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         if not result.ok:
             raise PluginError("\n" + pipeline.report(result))
         board = pipeline.model_of(result)
-        if self.ends_with_build:
-            keep_from_collector()
         self.checked = result.board
         self.site = pipeline.render(board, content, self._compiled_templates)
         self.pages = {page.src_uri: page.body for page in self.site.pages}
