@@ -13,10 +13,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import enum
+import os
 import statistics
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any, Iterable
 
 from . import schema, urls
@@ -100,7 +100,7 @@ class Suggestion:
     priority: str
     rule: PriorityRule
     as_of: dt.date
-    source: Path
+    source: str  # the record's file, relative to the content folder
     compound: str | None = None
     summary: str = ""
     submitter: str | None = None  # a masked display name, present only with consent
@@ -223,7 +223,7 @@ class Meeting:
     community: str
     kind: str
     date: dt.date
-    source: Path
+    source: str  # the record's file, relative to the content folder
     title: str = ""
     place: str = ""
     attendance: dict[str, int] = field(default_factory=dict)
@@ -264,7 +264,7 @@ class Project:
     title: str
     kind: str
     status: str
-    source: Path
+    source: str  # the record's file, relative to the content folder
     started: dt.date | None = None
     completed: dt.date | None = None
     suggestion_ids: list[str] = field(default_factory=list)
@@ -299,7 +299,7 @@ class Community:
     id: str
     name: str
     street: str
-    source: Path
+    source: str  # the record's file, relative to the content folder
     district: str = ""
     summary: str = ""
     compounds: dict[str, str] = field(default_factory=dict)  # id -> name
@@ -471,9 +471,13 @@ def _steps(raw: list[dict], rule: PriorityRule) -> list[Step]:
     return steps
 
 
-def _source(record: Record, board: CheckedBoard) -> Path:
-    """The record's file relative to the content folder: no build machine's paths in the site."""
-    return record.document.file.relative_to(board.content.root)
+def _source(record: Record, root: str) -> str:
+    """The record's file relative to the content folder, with "/": no build machine's paths in
+    the site. Text, not Path.relative_to: that took a third of a district's model (23,200 files)."""
+    file = os.fspath(record.document.file)
+    if not file.startswith(root):  # the loader reads only below the root; to be safe
+        return record.document.file.relative_to(root).as_posix()
+    return file[len(root):].replace(os.sep, "/")
 
 
 def _by_id(records: Iterable[Record], kind: str) -> list[Record]:
@@ -485,11 +489,12 @@ def build_model(board: CheckedBoard) -> BoardModel:
     settings = board.settings.data if board.settings else {}
     priorities = _priorities(settings)
     records = board.records
+    root = os.path.join(os.fspath(board.content.root), "")  # with its separator at the end
     communities = {}
     for r in _by_id(records, "community"):
         d = r.data
         communities[r.id] = Community(
-            id=r.id, name=d["name"], street=d["street"], source=_source(r, board),
+            id=r.id, name=d["name"], street=d["street"], source=_source(r, root),
             district=d.get("district", ""), summary=d.get("summary", ""),
             compounds={c["id"]: c["name"] for c in d.get("compounds", [])},
             teams=d.get("teams", {}), channels=d.get("channels", []),
@@ -504,7 +509,7 @@ def build_model(board: CheckedBoard) -> BoardModel:
         suggestions[r.id] = Suggestion(
             id=r.id, community=r.community, title=d["title"], received=d["received"],
             channel=d["channel"], category=d["category"], priority=d["priority"], rule=rule,
-            as_of=board.as_of, source=_source(r, board), compound=d.get("compound"),
+            as_of=board.as_of, source=_source(r, root), compound=d.get("compound"),
             summary=d.get("summary", ""),
             submitter=submitter.get("display") if submitter.get("consent") else None,
             level=d.get("level"), steps=_steps(d.get("steps", []), rule), decision=d.get("decision"),
@@ -516,7 +521,7 @@ def build_model(board: CheckedBoard) -> BoardModel:
     for r in _by_id(records, "meeting"):
         d = r.data
         meetings[r.id] = Meeting(
-            id=r.id, community=r.community, kind=d["kind"], date=d["date"], source=_source(r, board),
+            id=r.id, community=r.community, kind=d["kind"], date=d["date"], source=_source(r, root),
             title=d.get("title", ""), place=d.get("place", ""), attendance=d.get("attendance", {}),
             agenda=d.get("agenda", []), minutes=d.get("minutes", ""),
             resolutions=[
@@ -532,7 +537,7 @@ def build_model(board: CheckedBoard) -> BoardModel:
         d = r.data
         projects[r.id] = Project(
             id=r.id, community=r.community, title=d["title"], kind=d["kind"], status=d["status"],
-            source=_source(r, board), started=d.get("started"), completed=d.get("completed"),
+            source=_source(r, root), started=d.get("started"), completed=d.get("completed"),
             suggestion_ids=d.get("suggestions", []), resolution=d.get("resolution"),
             funding=[(f["source"], f["amount"]) for f in d.get("funding", [])],
             outputs=[Output(o["label"], o["quantity"], schema.normalize_unit(o["unit"])) for o in d.get("outputs", [])],
