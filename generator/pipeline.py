@@ -215,13 +215,16 @@ def render(board: BoardModel, content_dir: Path, compiled_in: Path | None = None
     (`write_communities`), and the board-wide files assembled from them after (`board_files`):
     open data (frictionless validates it in the tests and `ailin check --data`), feeds and search."""
     # Imported here: `ailin check` never renders, and these imports are a third of its start-up.
-    # parts too, though only `write_communities` uses it: imported before the workers fork,
-    # it is not imported again in each of them (icalendar alone takes 0.2 s).
+    # What only the workers of `write_communities` use is imported here too, before they fork,
+    # not again in each: the parts (icalendar alone takes 0.2 s) and PIL with its file formats.
     from . import parts  # noqa: F401
     from .formeditor import admin_files
     from .opendata import package, row_counts
     from .render import Asset, render_site
 
+    if any(project.photos for project in board.projects.values()):
+        from PIL import Image, ImageOps  # noqa: F401
+        Image.preinit()
     site = render_site(board, Path(content_dir).resolve(), package(board), row_counts(board), compiled_in)
     site.assets.extend(Asset(path, content) for path, content in sorted(admin_files(board, Path(content_dir)).items()))
     return site
