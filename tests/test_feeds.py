@@ -328,3 +328,18 @@ def test_hostile_text_survives_the_calendar_round_trip() -> None:
     event = events(content)["jt-m-2024-03@ailin-board"]
     assert str(event["summary"]) == HOSTILE
     assert str(event["location"]) == "党群服务中心, 二楼; 会议室\\A"
+
+
+@pytest.mark.parametrize("text", [
+    "x" * n for n in (60, 61, 62, 63, 64, 65, 70)  # "SUMMARY:" + text just below, at and above the fold
+] + ["议" * n for n in (21, 22, 23, 40)] + ["a" * 65 + "\\,", "a" * 64 + ";\\", "议事" * 10 + "\n" + "b" * 50 + "，" * 9])
+def test_a_calendar_is_written_as_icalendar_writes_it(text: str) -> None:
+    """Lines shorter than ICAL_FOLD_AT octets skip icalendar's folding: the bytes stay its own."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//test//")
+    event = icalendar.Event()
+    event.add("summary", text)
+    event.add("description", text)
+    event.add("status", feeds.CONFIRMED)
+    calendar.add_component(event)
+    assert feeds._to_ical(calendar) == calendar.to_ical()
