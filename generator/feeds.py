@@ -19,13 +19,13 @@ the board's `Words` (generator/words/).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 import operator
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import icalendar
@@ -127,8 +127,8 @@ def _heading(community: Community, what: str, status: str, language: str, subjec
 # -- events -----------------------------------------------------------------------------------
 
 
-# An event's place among the others (`Event.sort_key`), and how to make it when it is shown.
-Pending = tuple[tuple[dt.date, str, int], Callable[[], Event]]
+# An event's place among the others (`Event.sort_key`), and the record it happened to.
+Pending = tuple[tuple[dt.date, str, int], Suggestion | Meeting | Project]
 
 
 def community_events(board: BoardModel, community: str) -> list[Event]:
@@ -140,25 +140,23 @@ def community_events(board: BoardModel, community: str) -> list[Event]:
     # their keys and only those shown are made (writing the words of all was most of the cost).
     pending: list[Pending] = []
     for suggestion in board.suggestions_of(community):
-        pending += _suggestion_events(board, suggestion, language)
+        pending += _suggestion_events(suggestion)
     for meeting in board.meetings_of(community):
         if meeting.date <= board.as_of:  # announced, not yet held: the calendar shows it
-            pending.append(((meeting.date, meeting.id, 0), functools.partial(_meeting_event, board, meeting, language)))
+            pending.append(((meeting.date, meeting.id, 0), meeting))
     for project in board.projects_of(community):
-        pending += _project_events(board, project, language)
+        pending += _project_events(project)
     pending.sort(key=operator.itemgetter(0), reverse=True)
-    return [make() for _, make in pending[:MAX_ENTRIES]]
+    return [_event(board, shown, language) for shown in pending[:MAX_ENTRIES]]
 
 
 def _newest(events: Iterable[Event]) -> list[Event]:
     return sorted(events, key=lambda e: e.sort_key, reverse=True)[:MAX_ENTRIES]
 
 
-def _suggestion_events(board: BoardModel, s: Suggestion, language: str) -> list[Pending]:
+def _suggestion_events(s: Suggestion) -> list[Pending]:
     """收到 on `received` (order 0), then one event per step reached, on the step's date."""
-    make = functools.partial(_suggestion_event, board, s, language)
-    dates = [s.received, *(step.date for step in s.steps)]
-    return [((date, s.id, order), functools.partial(make, order)) for order, date in enumerate(dates)]
+    return [((date, s.id, order), s) for order, date in enumerate([s.received, *(step.date for step in s.steps)])]
 
 
 def _suggestion_event(board: BoardModel, s: Suggestion, language: str, order: int) -> Event:
@@ -186,7 +184,8 @@ def _suggestion_event(board: BoardModel, s: Suggestion, language: str, order: in
     )
 
 
-def _meeting_event(board: BoardModel, m: Meeting, language: str) -> Event:
+def _meeting_event(board: BoardModel, m: Meeting, language: str, order: int = 0) -> Event:
+    """The meeting, held (a meeting has one event: `order` is always 0)."""
     words = Words.of(language)
     community = board.communities[m.community]
     facts = [words.date(m.date), m.place]
@@ -204,12 +203,10 @@ def _meeting_event(board: BoardModel, m: Meeting, language: str) -> Event:
     )
 
 
-def _project_events(board: BoardModel, p: Project, language: str) -> list[Pending]:
+def _project_events(p: Project) -> list[Pending]:
     """实施中 on `started` (order 0), 已完成 on `completed` (order 1): the dates are the only
     record of a change."""
-    make = functools.partial(_project_event, board, p, language)
-    dates = [(p.started, 0), (p.completed, 1)]
-    return [((date, p.id, order), functools.partial(make, order)) for date, order in dates if date]
+    return [((date, p.id, order), p) for date, order in [(p.started, 0), (p.completed, 1)] if date]
 
 
 def _project_event(board: BoardModel, p: Project, language: str, order: int) -> Event:
@@ -231,6 +228,18 @@ def _project_event(board: BoardModel, p: Project, language: str, order: int) -> 
         record=p.id, kind="project", title=_heading(community, what, words.label("project_status", status), language),
         summary=words.sentences(lines), order=order,
     )
+
+
+# How an event of each kind of record is made: (board, record, language, order) -> Event
+_EVENT_OF: dict[type, Callable[[BoardModel, Any, str, int], Event]] = {
+    Suggestion: _suggestion_event, Meeting: _meeting_event, Project: _project_event,
+}
+
+
+def _event(board: BoardModel, pending: Pending, language: str) -> Event:
+    """A pending event, made to be shown."""
+    (_, _, order), record = pending
+    return _EVENT_OF[type(record)](board, record, language, order)
 
 
 # -- Atom -------------------------------------------------------------------------------------

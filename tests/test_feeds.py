@@ -93,11 +93,12 @@ def test_events_are_made_with_the_keys_they_were_chosen_by(community: str, sampl
     """community_events sorts keys and makes only the newest events: each made event must sort
     by the key it was chosen by, or a feed would show the wrong ones."""
     language = sample.language
-    pending = [p for s in sample.suggestions_of(community) for p in feeds._suggestion_events(sample, s, language)]
-    pending += [p for project in sample.projects_of(community) for p in feeds._project_events(sample, project, language)]
+    pending = [p for s in sample.suggestions_of(community) for p in feeds._suggestion_events(s)]
+    pending += [p for project in sample.projects_of(community) for p in feeds._project_events(project)]
+    pending += [((m.date, m.id, 0), m) for m in sample.meetings_of(community)]
     assert len(pending) > feeds.MAX_ENTRIES
-    for key, make in pending:
-        assert make().sort_key == key
+    for shown in pending:
+        assert feeds._event(sample, shown, language).sort_key == shown[0]
 
 
 @pytest.mark.parametrize("path", FEEDS)
