@@ -332,7 +332,8 @@ def _render_calendar(board: BoardModel, community: Community, months_ahead: int,
     words = Words.of(board.language)
     language = words.language
     # DTSTAMP says when the data was current: the board's as_of (RFC 5545 wants it in UTC).
-    stamp = _property("dtstamp", dt.datetime.combine(board.as_of, dt.time(0), tzinfo=CHINA).astimezone(dt.timezone.utc))
+    as_of = dt.datetime.combine(board.as_of, dt.time(0), tzinfo=CHINA)
+    stamp = _property("dtstamp", as_of.astimezone(dt.timezone.utc))
     name = words.t("feeds.calendar_name", community=community.name)
     cal = icalendar.Calendar()
     cal.add("prodid", f"-//Ailin Board//{board.title or words.t('product.name')}//{language.upper()}")
@@ -367,7 +368,7 @@ def _to_ical(calendar: icalendar.Calendar) -> bytes:
     return b"\r\n".join(lines) + b"\r\n"
 
 
-def _property(name: str, value: object) -> object:
+def _property(name: str, value: object) -> Any:
     """`value` as icalendar encodes it for `name`: a value that many events share is encoded
     once (encoding a value was a fifth of a calendar's time), then added as it is."""
     holder = icalendar.Event()
