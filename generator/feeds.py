@@ -14,6 +14,10 @@ bytes and feed readers never see an old event as new. docs/feeds.md explains the
 
 Atom and iCalendar share the event list and `Address`; every word, date and number comes from
 the board's `Words` (generator/words/).
+
+Length (about 430 lines): two formats, each with its events and its writing, kept together for
+what they share; forty of them make a build's many small calendars cheaper with icalendar still
+writing every byte (`_property`, `_to_ical`).
 """
 
 from __future__ import annotations
