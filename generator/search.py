@@ -47,10 +47,12 @@ SNIPPET_CHARS = 60
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z0-9]+")
-# The full-width punctuation of Chinese text, each with what NFKC makes of it. Nearly every
-# record has a ， and most a ：, and unicodedata normalizes a text with one twenty times slower
-# than it confirms that a text needs nothing; replaced first, most texts need nothing.
-_WIDE_PUNCTUATION = tuple((wide, unicodedata.normalize("NFKC", wide)) for wide in "，：；！？（）")
+# The full-width punctuation of Chinese text (，：；！？（）), each with what NFKC makes of it.
+# Nearly every record has a ， and most a ：, and unicodedata normalizes a text with one twenty
+# times slower than it confirms that a text needs nothing; replaced first, most texts need nothing.
+_WIDE_PUNCTUATION = tuple(
+    (wide, unicodedata.normalize("NFKC", wide)) for wide in map(chr, (0xFF0C, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, 0xFF08, 0xFF09))
+)
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once: dumps makes one per call
 
 
