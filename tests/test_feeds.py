@@ -93,11 +93,12 @@ def test_events_are_made_with_the_keys_they_were_chosen_by(community: str, sampl
     """community_events sorts keys and makes only the newest events: each made event must sort
     by the key it was chosen by, or a feed would show the wrong ones."""
     language = sample.language
-    pending = [p for s in sample.suggestions_of(community) for p in feeds._suggestion_events(sample, s, language)]
-    pending += [p for project in sample.projects_of(community) for p in feeds._project_events(sample, project, language)]
+    pending = [p for s in sample.suggestions_of(community) for p in feeds._suggestion_events(s)]
+    pending += [p for project in sample.projects_of(community) for p in feeds._project_events(project)]
+    pending += [((m.date, m.id, 0), m) for m in sample.meetings_of(community)]
     assert len(pending) > feeds.MAX_ENTRIES
-    for key, make in pending:
-        assert make().sort_key == key
+    for shown in pending:
+        assert feeds._event(sample, shown, language).sort_key == shown[0]
 
 
 @pytest.mark.parametrize("path", FEEDS)
@@ -328,3 +329,18 @@ def test_hostile_text_survives_the_calendar_round_trip() -> None:
     event = events(content)["jt-m-2024-03@ailin-board"]
     assert str(event["summary"]) == HOSTILE
     assert str(event["location"]) == "党群服务中心, 二楼; 会议室\\A"
+
+
+@pytest.mark.parametrize("text", [
+    "x" * n for n in (60, 61, 62, 63, 64, 65, 70)  # "SUMMARY:" + text just below, at and above the fold
+] + ["议" * n for n in (21, 22, 23, 40)] + ["a" * 65 + "\\,", "a" * 64 + ";\\", "议事" * 10 + "\n" + "b" * 50 + "，" * 9])
+def test_a_calendar_is_written_as_icalendar_writes_it(text: str) -> None:
+    """Lines shorter than ICAL_FOLD_AT octets skip icalendar's folding: the bytes stay its own."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//test//")
+    event = icalendar.Event()
+    event.add("summary", text)
+    event.add("description", text)
+    event.add("status", feeds.CONFIRMED)
+    calendar.add_component(event)
+    assert feeds._to_ical(calendar) == calendar.to_ical()
