@@ -129,7 +129,7 @@ class Suggestion:
     def accepted(self) -> dt.date | None:
         return self.step_date("accept")
 
-    @property
+    @cached_property
     def first_response(self) -> dt.date | None:
         """The first handling step after acceptance (早响应)."""
         return next((s.date for s in self.steps if s.step != "accept"), None)
@@ -160,11 +160,11 @@ class Suggestion:
         """回访追踪: acted on but not yet answered, or answered and awaiting the residents' rating."""
         return self.status is Status.AWAITING_SCORE or (self.status is Status.IN_PROGRESS and self.step_date("act") is not None)
 
-    @property
+    @cached_property
     def respond_deadline(self) -> dt.date | None:
         return self.accepted + dt.timedelta(days=self.rule.respond_days) if self.accepted else None
 
-    @property
+    @cached_property
     def close_deadline(self) -> dt.date | None:
         return self.accepted + dt.timedelta(days=self.rule.close_days) if self.accepted else None
 
@@ -191,7 +191,7 @@ class Suggestion:
         """Still being handled and past a deadline of its priority, as of the board's date."""
         return self.overdue_by is not None
 
-    @property
+    @cached_property
     def overdue_by(self) -> tuple[str, int] | None:
         """("close" or "respond", days past that deadline), or None when not overdue."""
         if self.status.is_resolved() or not self.accepted:
@@ -397,17 +397,28 @@ class BoardModel:
         return meetings, projects
 
     def meetings_for(self, suggestion: Suggestion) -> list[Meeting]:
-        ids = self._links[0].get(suggestion.id, set())
-        return sorted((self.meetings[i] for i in ids), key=lambda m: (m.date, m.id))
-
-    def projects_for(self, suggestion: Suggestion) -> list[Project]:
-        ids = self._links[1].get(suggestion.id, set())
-        return sorted((self.projects[i] for i in ids), key=lambda p: p.id)
+        return list(self._related_to(suggestion)[0])
 
     def resolutions_for(self, suggestion: Suggestion) -> list[Resolution]:
-        return [
-            r for m in self.meetings_for(suggestion) for r in m.resolutions if suggestion.id in r.suggestion_ids
-        ]
+        return list(self._related_to(suggestion)[1])
+
+    def projects_for(self, suggestion: Suggestion) -> list[Project]:
+        return list(self._related_to(suggestion)[2])
+
+    @cached_property
+    def _related(self) -> dict[str, tuple]:
+        return {}  # filled one suggestion at a time: a worker, only for its own communities
+
+    def _related_to(self, suggestion: Suggestion) -> tuple[tuple[Meeting, ...], tuple[Resolution, ...], tuple[Project, ...]]:
+        """Its meetings (by date), the resolutions among them that name it, and its projects:
+        sorted once a suggestion, since its page, its table rows and data.json all ask."""
+        related = self._related.get(suggestion.id)
+        if related is None:
+            meetings = tuple(sorted((self.meetings[i] for i in self._links[0].get(suggestion.id, ())), key=lambda m: (m.date, m.id)))
+            resolutions = tuple(r for m in meetings for r in m.resolutions if suggestion.id in r.suggestion_ids)
+            projects = tuple(sorted((self.projects[i] for i in self._links[1].get(suggestion.id, ())), key=lambda p: p.id))
+            related = self._related[suggestion.id] = (meetings, resolutions, projects)
+        return related
 
     def suggestions_for_project(self, project: Project) -> list[Suggestion]:
         ids = self._linked_back[1].get(project.id, set())
