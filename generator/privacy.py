@@ -145,7 +145,6 @@ BRACKETED = re.compile(r"[（(\[【][^)）\]】]*[)）\]】]")
 # hold a name. Full-width １３８… and ＱＱ are read as their half-width forms.
 CONTACT_HINT = re.compile(rf"[0-9A-Za-z@\uff10-\uff19\uff20-\uff3a\uff41-\uff5a]|{CHINESE_DIGIT_RUN.pattern}")
 FULL_WIDTH = re.compile(r"[\uff01-\uff5e]")
-TO_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -208,12 +207,20 @@ def scan_text(text: str, public_numbers: frozenset[str] = frozenset(), names: bo
     """
     findings: list[Finding] = []
     if CONTACT_HINT.search(text):
-        if FULL_WIDTH.search(text):
-            text = text.translate(TO_HALF_WIDTH)  # one character for one: offsets stay
-        findings = _contacts(text, public_numbers)
+        findings = _contacts(_half_width(text), public_numbers)
     if names and ROLE.search(text):
         findings += _names(text)
     return _without_overlaps(findings) if len(findings) > 1 else findings
+
+
+def _half_width(text: str) -> str:
+    """Full-width letters, digits and signs as their half-width forms (１３８ as 138, ＱＱ as QQ,
+    （０２８） as (028)), one character for one: offsets stay. Each one found is replaced on
+    its own: Chinese punctuation (，：) puts one in almost every text, and str.translate would
+    look up every character of the text in a dict, ten times as slow."""
+    for char in set(FULL_WIDTH.findall(text)):
+        text = text.replace(char, chr(ord(char) - 0xFEE0))
+    return text
 
 
 def _contacts(text: str, public_numbers: frozenset[str]) -> list[Finding]:
