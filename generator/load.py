@@ -129,7 +129,8 @@ def _load_community(folder: Path, walker: _Walker, content: Content) -> Iterator
                         problems.error(Location(shown_dir / item.name), "link-outside-content")
                         content.unreadable.add(item.name[:-5])
                         continue
-                    document = load_document(Path(item.path), kind, walker, name, shown_dir / item.name)
+                    # entry / name: the same path as Path(item.path), without parsing it again
+                    document = load_document(entry / item.name, kind, walker, name, shown_dir / item.name)
                     yield from _loaded(content, document, item.name[:-5])
                 elif item.name.lower().endswith((".yml", ".yaml")) or item.is_dir():
                     problems.error(Location(shown_dir / item.name), "misplaced-file", expected=f"{entry.name}/<id>.yaml")

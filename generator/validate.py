@@ -218,7 +218,7 @@ def _keys(node: yaml.MappingNode, path: Path_, ctx: _Context):
 
     In a block item of a list, a repeated key means the next item lost its leading "- ": that is
     one mistake, said once at the first repeated key; the lost item's other keys are not reported."""
-    seen: dict[str, int] = {}
+    seen: dict[str, yaml.Node] = {}  # key -> the node that first wrote it
     in_list = bool(path) and isinstance(path[-1], int) and not node.flow_style
     dash_lost = False
     for key_node, value_node in node.value:
@@ -228,12 +228,13 @@ def _keys(node: yaml.MappingNode, path: Path_, ctx: _Context):
         key = key_node.value
         if key in seen:
             if in_list and not dash_lost:
-                ctx.error(key_node, "list-item-without-dash", key=_show(key), field=_field_name(path[:-1]), first_line=seen[key])
+                ctx.error(key_node, "list-item-without-dash", key=_show(key), field=_field_name(path[:-1]),
+                          first_line=seen[key].start_mark.line + 1)
                 dash_lost = True
             elif not in_list:
-                ctx.error(key_node, "duplicate-key", key=_show(key), first_line=seen[key])
+                ctx.error(key_node, "duplicate-key", key=_show(key), first_line=seen[key].start_mark.line + 1)
             continue
-        seen[key] = key_node.start_mark.line + 1
+        seen[key] = key_node
         yield key, key_node, value_node
 
 
