@@ -21,7 +21,7 @@ community's records is not reported.
 `scan_text` is the detector on one text; it knows nothing of records and is what tests and
 benchmarks/bench_privacy.py call. The word lists are data, in privacy_words.yaml.
 
-Length (about 690 lines): one detector. The rules share the masking, the number contexts and
+Length (about 700 lines): one detector. The rules share the masking, the number contexts and
 the word lists (privacy_words.yaml); split by rule, each file would import all of them back.
 """
 
