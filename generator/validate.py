@@ -456,6 +456,7 @@ _PATTERNS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # a board writes the same few thousand dates over and over
 def _iso_date(text: str) -> dt.date | None:
     if ISO_DATE.match(text):
         try:
