@@ -4,8 +4,10 @@
 reports every problem it meets, never only the first. Records that fail their schema are still
 kept where they can be, so references to them do not cascade into more errors.
 
-Length (about 730 lines): converting YAML nodes by the schema and the per-record rules share
-`_Context` and the value marks, so they stay together. The relational part (`KeyTables`,
+Length (about 850 lines): converting YAML nodes by the schema and the per-record rules share
+`_Context` and the value marks, so they stay together. Each field's converter is picked once per
+schema by its type (`_Field`, `_converter`): the walk over 23,000 files of a district board does
+not dispatch on type names for every node. The relational part (`KeyTables`,
 `key_tables`, `check_references`, about 170 lines; its relations come from the schemas' `to:`)
 is the piece to move out next.
 """
@@ -15,15 +17,17 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
+import functools
 import os
 import re
 import subprocess
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
+from yaml import MappingNode, ScalarNode, SequenceNode
 
 from . import schema as schemas
 from .load import display_path
@@ -60,6 +64,7 @@ class _Context:
 
     def __init__(self, record: Record, problems: Problems, language: str, vocabularies: dict[str, Vocabulary]):
         self.record = record
+        self.marks = record.marks  # written for every node: one look-up less
         self.problems = problems
         self.language = language
         self.vocabularies = vocabularies
@@ -90,6 +95,7 @@ _BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "o
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$")
 _TAG = "tag:yaml.org,2002:"
+_STR_TAG = _TAG + "str"
 _CORE_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 _UNSAFE_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufff9-\ufffb]")
 _UNSAFE_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufff9-\ufffb]")
@@ -97,7 +103,7 @@ _UNSAFE_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufff
 
 def _scalar_type(node: yaml.ScalarNode) -> str:
     """null, bool, int, float or str: an explicit tag wins, else plain scalars are typed by form."""
-    if node.tag != _TAG + "str":
+    if node.tag != _STR_TAG:
         return node.tag[len(_TAG):]
     if node.style:  # quoted or block: text, whatever it looks like (libyaml gives plain as "")
         return "str"
@@ -114,39 +120,99 @@ def _scalar_type(node: yaml.ScalarNode) -> str:
 
 
 def _type_of(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, MappingNode):
         return "mapping"
-    if isinstance(node, yaml.SequenceNode):
+    if isinstance(node, SequenceNode):
         return "list"
     return _scalar_type(node)
 
 
-def _convert(node: yaml.Node, spec: FieldSpec, path: Path_, ctx: _Context) -> Any:
-    """Convert one node by its spec, reporting problems; MISSING when unusable."""
-    mark = node.start_mark
-    ctx.record.marks[path] = (mark.line, mark.column)
-    if node.tag not in _CORE_TAGS:
-        ctx.error(node, "yaml-tag", tag=node.tag.replace(_TAG, "!!"))
-        return MISSING
+# A field's converter turns a value that is there (not null, of a core tag) into its plain
+# value, or reports why it cannot and returns MISSING. Each is picked once per schema by the
+# field's type (`_Field`), so the walk over a file's nodes never looks at `spec.type` again.
+Converter = Callable[[yaml.Node, Path_, "_Context"], Any]
+
+
+class _Field:
+    """A schema field ready for the walk: its spec and the converter its type calls for."""
+
+    __slots__ = ("spec", "convert")
+
+    def __init__(self, spec: FieldSpec):
+        self.spec = spec
+        self.convert: Converter = _converter(spec)
+
+
+class _Fields:
+    """An object's fields ready for the walk; `when_absent` are those that matter when their
+    key is not written (required, with a default, or required when another field has a value)."""
+
+    __slots__ = ("specs", "by_key", "when_absent")
+
+    def __init__(self, specs: dict[str, FieldSpec]):
+        self.specs = specs
+        self.by_key = {key: _Field(spec) for key, spec in specs.items()}
+        self.when_absent = [(key, spec) for key, spec in specs.items()
+                            if spec.required or spec.default is not None or spec.required_when]
+
+
+@functools.cache
+def _record_fields(kind: str) -> _Fields:
+    return _Fields(schemas.record_schema(kind).fields)
+
+
+def _converter(spec: FieldSpec) -> Converter:
+    """The converter for a value of `spec`: its type's function, bound to the spec."""
     kind = spec.type
-    if isinstance(node, yaml.ScalarNode) and not node.style and node.value in _NULLS and node.tag == _TAG + "str":
-        if spec.required:
+    if kind == "object":
+        return functools.partial(_convert_object, _Fields(spec.fields))
+    if kind == "list":
+        return functools.partial(_convert_list, _Field(spec.items))
+    if kind in ("counts", "labels"):
+        item = FieldSpec(name="", type="count" if kind == "counts" else "string", max_length=30)
+        return functools.partial(_convert_mapping, spec, _Field(item))
+    if kind in ("count", "integer"):
+        return functools.partial(_convert_integer, spec)
+    if kind == "amount":
+        return _convert_amount
+    if kind == "boolean":
+        return _convert_boolean
+    if kind in ("string", "markdown"):
+        return functools.partial(_convert_text, spec)
+    if kind == "date":
+        return _convert_date
+    if kind == "enum":
+        return functools.partial(_convert_enum, spec.vocabulary, schemas.vocabulary(spec.vocabulary))
+    pattern, code = _PATTERNS.get(kind if kind != "ref" or spec.to != "resolution" else "resolution", (None, ""))
+    return functools.partial(_convert_other_text, pattern, code)
+
+
+def _convert(node: yaml.Node, field: _Field, path: Path_, ctx: _Context) -> Any:
+    """Convert one node by its field, reporting problems; MISSING when unusable."""
+    mark = node.start_mark
+    ctx.marks[path] = (mark.line, mark.column)
+    tag = node.tag
+    if tag not in _CORE_TAGS:
+        ctx.error(node, "yaml-tag", tag=tag.replace(_TAG, "!!"))
+        return MISSING
+    if tag == _STR_TAG and isinstance(node, ScalarNode) and not node.style and node.value in _NULLS:
+        if field.spec.required:
             ctx.error(node, "missing-value", field=_field_name(path))
         return MISSING
-    if kind == "object":
-        return _convert_object(node, spec.fields, path, ctx)
-    if kind == "list":
-        if not isinstance(node, yaml.SequenceNode):
-            ctx.error(node, "expected-list", field=_field_name(path), found=_type_of(node))
-            return MISSING
-        items = [_convert(item, spec.items, (*path, i), ctx) for i, item in enumerate(node.value)]
-        return [item for item in items if item is not MISSING]
-    if kind in ("counts", "labels"):
-        return _convert_mapping(node, spec, path, ctx)
-    if not isinstance(node, yaml.ScalarNode):
-        ctx.error(node, "expected-scalar", field=_field_name(path), found=_type_of(node))
+    return field.convert(node, path, ctx)
+
+
+def _convert_list(item: _Field, node: yaml.Node, path: Path_, ctx: _Context) -> Any:
+    if not isinstance(node, SequenceNode):
+        ctx.error(node, "expected-list", field=_field_name(path), found=_type_of(node))
         return MISSING
-    return _convert_scalar(node, spec, path, ctx)
+    items = [_convert(child, item, (*path, i), ctx) for i, child in enumerate(node.value)]
+    return [value for value in items if value is not MISSING]
+
+
+def _not_scalar(node: yaml.Node, path: Path_, ctx: _Context) -> Any:
+    ctx.error(node, "expected-scalar", field=_field_name(path), found=_type_of(node))
+    return MISSING
 
 
 def _keys(node: yaml.MappingNode, path: Path_, ctx: _Context):
@@ -154,42 +220,44 @@ def _keys(node: yaml.MappingNode, path: Path_, ctx: _Context):
 
     In a block item of a list, a repeated key means the next item lost its leading "- ": that is
     one mistake, said once at the first repeated key; the lost item's other keys are not reported."""
-    seen: dict[str, int] = {}
+    seen: dict[str, yaml.Node] = {}  # key -> the node that first wrote it
     in_list = bool(path) and isinstance(path[-1], int) and not node.flow_style
     dash_lost = False
     for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _CORE_TAGS:
+        if not isinstance(key_node, ScalarNode) or key_node.tag not in _CORE_TAGS:
             ctx.error(key_node, "key-not-text")
             continue
         key = key_node.value
         if key in seen:
             if in_list and not dash_lost:
-                ctx.error(key_node, "list-item-without-dash", key=_show(key), field=_field_name(path[:-1]), first_line=seen[key])
+                ctx.error(key_node, "list-item-without-dash", key=_show(key), field=_field_name(path[:-1]),
+                          first_line=seen[key].start_mark.line + 1)
                 dash_lost = True
             elif not in_list:
-                ctx.error(key_node, "duplicate-key", key=_show(key), first_line=seen[key])
+                ctx.error(key_node, "duplicate-key", key=_show(key), first_line=seen[key].start_mark.line + 1)
             continue
-        seen[key] = key_node.start_mark.line + 1
+        seen[key] = key_node
         yield key, key_node, value_node
 
 
-def _convert_object(node: yaml.Node, fields: dict[str, FieldSpec], path: Path_, ctx: _Context) -> Any:
-    if not isinstance(node, yaml.MappingNode):
+def _convert_object(fields: _Fields, node: yaml.Node, path: Path_, ctx: _Context) -> Any:
+    if not isinstance(node, MappingNode):
         ctx.error(node, "expected-mapping", field=_field_name(path) or ctx.record.kind, found=_type_of(node))
         return MISSING
     values: dict[str, Any] = {}
     written: set[str] = set()
     guessed: set[str] = set()  # a misspelled key is one mistake, not also a missing field
+    by_key = fields.by_key
     for key, key_node, value_node in _keys(node, path, ctx):
         written.add(key)
-        spec = fields.get(key)
-        if spec is None:
-            guessed.add(_unknown_key(key_node, key, fields, path, ctx))
+        field = by_key.get(key)
+        if field is None:
+            guessed.add(_unknown_key(key_node, key, fields.specs, path, ctx))
             continue
-        value = _convert(value_node, spec, (*path, key), ctx)
+        value = _convert(value_node, field, (*path, key), ctx)
         if value is not MISSING:
             values[key] = value
-    for key, spec in fields.items():
+    for key, spec in fields.when_absent:
         if key in values:
             continue
         if spec.required and key not in guessed and key not in written:  # written empty: reported
@@ -229,84 +297,101 @@ def _has_full_width_colon(key_node: yaml.Node, key: str, ctx: _Context) -> bool:
     return True
 
 
-def _convert_mapping(node: yaml.Node, spec: FieldSpec, path: Path_, ctx: _Context) -> Any:
+def _convert_mapping(spec: FieldSpec, item: _Field, node: yaml.Node, path: Path_, ctx: _Context) -> Any:
     """A `counts` (group -> non-negative integer) or `labels` (key -> text) mapping."""
-    name = _field_name(path)
-    if not isinstance(node, yaml.MappingNode):
-        ctx.error(node, "expected-mapping", field=name, found=_type_of(node))
+    if not isinstance(node, MappingNode):
+        ctx.error(node, "expected-mapping", field=_field_name(path), found=_type_of(node))
         return MISSING
-    item_spec = FieldSpec(name="", type="count" if spec.type == "counts" else "string", max_length=30)
     values: dict[str, Any] = {}
     for key, key_node, value_node in _keys(node, path, ctx):
         if _has_full_width_colon(key_node, key, ctx):
             continue
         if spec.keys is not None and key not in spec.keys:
             guess = next(iter(difflib.get_close_matches(key, spec.keys, n=1, cutoff=0.6)), "")
-            ctx.error(key_node, "unknown-key", key=_show(key), where=name, guess=guess, allowed=", ".join(spec.keys))
+            ctx.error(key_node, "unknown-key", key=_show(key), where=_field_name(path), guess=guess, allowed=", ".join(spec.keys))
             continue
         if spec.keys is None and not SLUG.match(key.replace("_", "-")):
-            ctx.error(key_node, "bad-group-key", field=name, key=_show(key))
+            ctx.error(key_node, "bad-group-key", field=_field_name(path), key=_show(key))
             continue
-        value = _convert(value_node, item_spec, (*path, key), ctx)
+        value = _convert(value_node, item, (*path, key), ctx)
         if value is not MISSING:
             values[key] = value
     return values
 
 
-def _convert_scalar(node: yaml.ScalarNode, spec: FieldSpec, path: Path_, ctx: _Context) -> Any:
-    kind = spec.type
+def _convert_text(spec: FieldSpec, node: yaml.Node, path: Path_, ctx: _Context) -> Any:
+    """A `string` or `markdown` field: clean text within its length, Markdown not too deep."""
+    if not isinstance(node, ScalarNode):
+        return _not_scalar(node, path, ctx)
     text = node.value
-    if kind in ("count", "integer", "amount", "boolean"):
-        return _convert_typed(node, spec, _field_name(path), ctx)
-    if not _clean_text(node, text, path, ctx, multiline=kind == "markdown"):
+    markdown = spec.type == "markdown"
+    if not _clean_text(node, text, path, ctx, multiline=markdown):
         return MISSING
-    if kind in ("string", "markdown"):
-        if spec.max_length is not None and len(text) > spec.max_length:
-            ctx.error(node, "too-long", field=_field_name(path), length=len(text), limit=spec.max_length)
+    if spec.max_length is not None and len(text) > spec.max_length:
+        ctx.error(node, "too-long", field=_field_name(path), length=len(text), limit=spec.max_length)
+        return MISSING
+    if markdown and ("\n" in text or text[:1] in "-*+>0123456789 \t"):
+        depth, line = markdown_depth(text)
+        if depth > MARKDOWN_DEPTH_LIMIT:
+            ctx.error(node, "markdown-too-deep", field=_field_name(path), depth=depth, line=line, limit=MARKDOWN_DEPTH_LIMIT)
             return MISSING
-        if kind == "markdown" and ("\n" in text or text[:1] in "-*+>0123456789 \t"):
-            depth, line = markdown_depth(text)
-            if depth > MARKDOWN_DEPTH_LIMIT:
-                ctx.error(node, "markdown-too-deep", field=_field_name(path), depth=depth, line=line, limit=MARKDOWN_DEPTH_LIMIT)
-                return MISSING
-        return text
-    if kind == "date":
-        return _convert_date(node, text, path, ctx)
-    if kind == "enum":
-        return _convert_enum(node, text, spec, path, ctx)
-    pattern, code = _PATTERNS.get(kind if kind != "ref" or spec.to != "resolution" else "resolution", (None, ""))
+    return text
+
+
+def _convert_other_text(pattern: re.Pattern | None, code: str, node: yaml.Node, path: Path_, ctx: _Context) -> Any:
+    """Clean one-line text of the pattern its type asks for (slug, ref, url, phone), if any."""
+    if not isinstance(node, ScalarNode):
+        return _not_scalar(node, path, ctx)
+    text = node.value
+    if not _clean_text(node, text, path, ctx, multiline=False):
+        return MISSING
     if pattern is not None and not pattern.match(text):
         ctx.error(node, code, field=_field_name(path), found=_show(text), fixed=_slugify(text))
         return MISSING
     return text
 
 
-def _convert_typed(node: yaml.ScalarNode, spec: FieldSpec, name: str, ctx: _Context) -> Any:
-    """Numbers and booleans, from plain scalars only: a quoted "12" is text."""
-    kind, text, form = spec.type, node.value, _scalar_type(node)
-    if kind == "boolean":
-        if form != "bool":
-            ctx.error(node, "expected-boolean", field=name, found=_show(text))
-            return MISSING
-        return _BOOLS[text.lower()]
-    if kind == "amount":
-        if form not in ("int", "float"):
-            ctx.error(node, "expected-number", field=name, found=_show(text))
-            return MISSING
-        number = float(text.replace("_", ""))
-        if number < 0:
-            ctx.error(node, "negative-count", field=name, found=text)
-            return MISSING
-        return int(number) if number.is_integer() else number
-    if form != "int" or not _INT.match(text):
-        ctx.error(node, "expected-integer", field=name, found=_show(text))
+# Numbers and booleans come from plain scalars only: a quoted "12" is text.
+
+
+def _convert_boolean(node: yaml.Node, path: Path_, ctx: _Context) -> Any:
+    if not isinstance(node, ScalarNode):
+        return _not_scalar(node, path, ctx)
+    text = node.value
+    if _scalar_type(node) != "bool":
+        ctx.error(node, "expected-boolean", field=_field_name(path), found=_show(text))
+        return MISSING
+    return _BOOLS[text.lower()]
+
+
+def _convert_amount(node: yaml.Node, path: Path_, ctx: _Context) -> Any:
+    if not isinstance(node, ScalarNode):
+        return _not_scalar(node, path, ctx)
+    text = node.value
+    if _scalar_type(node) not in ("int", "float"):
+        ctx.error(node, "expected-number", field=_field_name(path), found=_show(text))
+        return MISSING
+    number = float(text.replace("_", ""))
+    if number < 0:
+        ctx.error(node, "negative-count", field=_field_name(path), found=text)
+        return MISSING
+    return int(number) if number.is_integer() else number
+
+
+def _convert_integer(spec: FieldSpec, node: yaml.Node, path: Path_, ctx: _Context) -> Any:
+    """An `integer`, or a `count` (never negative)."""
+    if not isinstance(node, ScalarNode):
+        return _not_scalar(node, path, ctx)
+    text = node.value
+    if _scalar_type(node) != "int" or not _INT.match(text):
+        ctx.error(node, "expected-integer", field=_field_name(path), found=_show(text))
         return MISSING
     number = int(text.replace("_", ""))
-    if kind == "count" and number < 0:
-        ctx.error(node, "negative-count", field=name, found=text)
+    if spec.type == "count" and number < 0:
+        ctx.error(node, "negative-count", field=_field_name(path), found=text)
         return MISSING
     if spec.min is not None and number < spec.min or spec.max is not None and number > spec.max:
-        ctx.error(node, "out-of-range", field=name, found=text, low=spec.min, high=spec.max)
+        ctx.error(node, "out-of-range", field=_field_name(path), found=text, low=spec.min, high=spec.max)
         return MISSING
     return number
 
@@ -371,6 +456,7 @@ _PATTERNS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # a board writes the same few thousand dates over and over
 def _iso_date(text: str) -> dt.date | None:
     if ISO_DATE.match(text):
         try:
@@ -380,7 +466,12 @@ def _iso_date(text: str) -> dt.date | None:
     return None
 
 
-def _convert_date(node: yaml.Node, text: str, path: Path_, ctx: _Context) -> Any:
+def _convert_date(node: yaml.Node, path: Path_, ctx: _Context) -> Any:
+    if not isinstance(node, ScalarNode):
+        return _not_scalar(node, path, ctx)
+    text = node.value
+    if not _clean_text(node, text, path, ctx, multiline=False):
+        return MISSING
     date = _iso_date(text)
     if date is not None:
         return date
@@ -400,8 +491,14 @@ def _convert_date(node: yaml.Node, text: str, path: Path_, ctx: _Context) -> Any
     return MISSING
 
 
-def _convert_enum(node: yaml.Node, text: str, spec: FieldSpec, path: Path_, ctx: _Context) -> Any:
-    vocabulary = ctx.vocabularies.get(spec.vocabulary) or schemas.vocabulary(spec.vocabulary)
+def _convert_enum(name: str, vocabulary: Vocabulary, node: yaml.Node, path: Path_, ctx: _Context) -> Any:
+    """A key of the vocabulary `name`: as board.yaml extends it, else as the schemas give it."""
+    if not isinstance(node, ScalarNode):
+        return _not_scalar(node, path, ctx)
+    text = node.value
+    if not _clean_text(node, text, path, ctx, multiline=False):
+        return MISSING
+    vocabulary = ctx.vocabularies.get(name) or vocabulary
     key = vocabulary.resolve(text.strip())
     if key is None:
         guess = vocabulary.closest(text.strip())
@@ -424,8 +521,7 @@ def _slugify(text: str) -> str:
 def convert_document(document: Document, problems: Problems, language: str, vocabularies: dict[str, Vocabulary]) -> Record:
     record = Record(kind=document.kind, document=document, data={})
     ctx = _Context(record, problems, language, vocabularies)
-    fields = schemas.record_schema(document.kind).fields
-    data = _convert_object(document.root, fields, (), ctx)
+    data = _convert_object(_record_fields(document.kind), document.root, (), ctx)
     record.data = data if data is not MISSING else {}
     return record
 
