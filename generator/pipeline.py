@@ -220,16 +220,13 @@ def render(board: BoardModel, content_dir: Path, compiled_in: Path | None = None
     (`write_communities`), and the board-wide files assembled from them after (`board_files`):
     open data (frictionless validates it in the tests and `ailin check --data`), feeds and search."""
     # Imported here: `ailin check` never renders, and these imports are a third of its start-up.
-    # What only the workers of `write_communities` use is imported here too, before they fork,
-    # not again in each: the parts (icalendar alone takes 0.2 s) and PIL with its file formats.
+    # The parts too, before `write_communities` forks its workers: not again in each of them
+    # (icalendar alone takes 0.2 s).
     from . import parts  # noqa: F401
     from .formeditor import admin_files
     from .opendata import package, row_counts
     from .render import Asset, render_site
 
-    if any(project.photos for project in board.projects.values()):
-        from PIL import Image, ImageOps  # noqa: F401
-        Image.preinit()
     site = render_site(board, Path(content_dir).resolve(), package(board), row_counts(board), compiled_in)
     site.assets.extend(Asset(path, content) for path, content in sorted(admin_files(board, Path(content_dir)).items()))
     return site
@@ -254,6 +251,9 @@ def write_communities(site: Site, frame: Callable[[Page], str], folder: Path,
         with paused_gc():  # parts are many small objects (memory.py)
             parts = {c: part for c in communities if (part := cache.part(c, fingerprints[c])) is not None}
     stale = [c for c in communities if c not in parts]
+    if any(project.photos for community in stale for project in site.board.projects_of(community)):
+        from PIL import Image, ImageOps  # noqa: F401 - the photos' copies: loaded before the workers
+        Image.preinit()  # fork, with its file formats, not in each of them
     _job.update(site=site, frame=frame, folder=folder, cache=cache, fingerprints=fingerprints)
     try:
         parts.update(_share(_render_community, stale, site))
