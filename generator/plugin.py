@@ -88,6 +88,7 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         self.site = pipeline.render(board, content, self._compiled_templates)
         self.pages = {page.src_uri: page.body for page in self.site.pages}
         self._add_theme_overrides(config)
+        theme.list_visible_files(config.theme)
         config.site_name = theme_safe(board.title)  # board.yaml is where volunteers name the board
         if board.base_url and not config.site_url:
             config.site_url = board.base_url

@@ -74,3 +74,26 @@ def test_every_filled_page_equals_the_page_mkdocs_renders(content: Path, tmp_pat
     assert "＜b＞" in html and "<b>" not in html.split("<body", 1)[1].split("ab-page", 1)[0]  # theme-safe title
     new_tab = 'href="https://example.com/a?b=1&amp;c=2" title="通知" rel="noopener noreferrer nofollow" target="_blank"'
     assert (new_tab in html) == (settings != "default")
+
+
+def test_the_theme_lists_the_same_files_without_its_hidden_folders(tmp_path: Path) -> None:
+    """theme.list_visible_files: MkDocs copies the same theme files as with Jinja's own loader,
+    which also lists Material's 14,500 icons in `.icons` for MkDocs to drop them."""
+    from mkdocs.structure.files import Files
+
+    from ailin import siteconfig, theme
+
+    def copied(config) -> list[str]:
+        files = Files([])
+        files.add_files_from_theme(config.theme.get_env(), config)
+        return sorted(file.src_uri for file in files)
+
+    config = siteconfig.load(Path(CONFIG), site_dir=str(tmp_path / "site"))
+    config.theme.dirs.insert(0, str(plugin.THEME_OVERRIDES))
+    before = copied(config)
+    theme.list_visible_files(config.theme)
+    theme.list_visible_files(config.theme)  # once is enough: a second call changes nothing
+    assert copied(config) == before
+    assert "assets/ailin.css" in before and not any("/." in name or name.startswith(".") for name in before)
+    hidden = [name for name in config.theme.get_env().loader.list_templates() if ".icons" in name]
+    assert hidden == []
