@@ -97,7 +97,7 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         config.theme["language"] = board.language  # Material's own words and <html lang>
         config.extra["words"] = Words.of(board.language)  # the words of our theme overrides
         if self.command == "build":  # `serve` builds into a temporary folder of its own
-            trash = default_folder(content) / "trash" if self.config.cache else None
+            trash = CommunityCache(default_folder(content)).trash if self.config.cache else None  # one trash for both
             self.staged = StagedOutput(Path(config.site_dir), trash)
             config.site_dir = str(self.staged.staging)
             self.warnings.counts.clear()
