@@ -30,6 +30,7 @@ from .words import Words
 log = logging.getLogger("mkdocs.plugins.ailin")
 THEME_OVERRIDES = packaged("site_overrides")  # layouts, CSS and the 404 page of every board
 PAGES = packaged("pages")  # hand-written pages every board publishes (about, definitions)
+theme.defer_requests()  # before MkDocs imports the privacy plugin, listed after ours
 
 
 class AilinConfig(base.Config):

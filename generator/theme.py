@@ -1,5 +1,5 @@
-"""Corrections to Material's markup that no template override can reach, and a quicker list
-of its files.
+"""Corrections to Material's markup that no template override can reach, a quicker list of
+its files, and its privacy plugin's `requests` loaded only if used.
 
 Material's base.html writes its two toggles as checkboxes with `autocomplete="off"`, which HTML
 allows only on text-like inputs (the Nu HTML Checker reports two errors on every page). They are
@@ -10,7 +10,11 @@ tests/test_site.py says so.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
+import sys
+import types
 
 import jinja2
 
@@ -57,3 +61,29 @@ def list_visible_files(theme) -> None:
 
     get_env.lists_visible_files = True
     theme.get_env = get_env
+
+
+
+class _ImportedOnUse(types.ModuleType):
+    """A stand-in for a module not imported yet: the first attribute asked of it imports the
+    module (in its place in sys.modules), and every attribute comes from there."""
+
+    def __getattr__(self, name: str):
+        module = self.__dict__.get("_module")
+        if module is None:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            module = self._module = importlib.import_module(self.__name__)  # the import lock: thread-safe
+        return getattr(module, name)
+
+
+def defer_requests() -> None:
+    """Let `import requests` import the package on its first use.
+
+    Material's privacy plugin, every board's guard against assets from other hosts, imports
+    requests to download such assets; a board never does (`assets_fetch: false`), and the
+    import was 0.08-0.14 s of every build's start. Called when MkDocs imports our plugin, which
+    the default settings list before the privacy plugin. (importlib's LazyLoader would not do:
+    on Python 3.11 an `import` statement already loads the module.)"""
+    if "requests" not in sys.modules and importlib.util.find_spec("requests") is not None:
+        sys.modules["requests"] = _ImportedOnUse("requests")
