@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import __version__, packaged, schema
+from . import __version__, packaged, read_bytes, schema
 from .publish import empty_later, link_tree, throw_away
 from .records import CheckedBoard, values_at
 
@@ -61,8 +61,7 @@ def tree_digest(folder: Path, skip: Path | None = None) -> str:
     for relative in sorted(_files(folder, os.fspath(skip) if skip else None)):
         name = relative.replace(os.sep, "/").encode("utf-8")
         h.update(len(name).to_bytes(8, "little") + name)
-        with open(os.path.join(folder, relative), "rb") as file:
-            data = file.read()
+        data = read_bytes(os.path.join(folder, relative))
         h.update(len(data).to_bytes(8, "little") + data)
     return h.hexdigest()
 

@@ -16,6 +16,7 @@ from typing import Iterator
 
 import yaml
 
+from . import read_bytes
 from .problems import Location, Problems
 from .records import Content, Document
 
@@ -158,7 +159,7 @@ def load_document(
     if shown is None and not walker.inside(file):  # record files are checked while listing
         problems.error(where, "link-outside-content")
         return None
-    raw = _read_bounded(file)
+    raw = read_bytes(file, MAX_FILE_BYTES)
     if len(raw) > MAX_FILE_BYTES:
         size = file.stat().st_size
         problems.error(where, "file-too-large", size_kib=size // 1024, limit_kib=MAX_FILE_BYTES // 1024)
@@ -201,24 +202,6 @@ def load_document(
         problems.error(Location(path, root_node.start_mark.line + 1, root_node.start_mark.column + 1), "top-not-mapping")
         return None
     return Document(kind=kind, path=path, file=file, root=root_node, community=community)
-
-
-def _read_bounded(file: Path) -> bytes:
-    """The file's bytes, at most MAX_FILE_BYTES + 1 of them: enough to tell that it is too large.
-
-    Reads sized by the file (fstat), not `open().read(MAX_FILE_BYTES + 1)`, which allocates
-    a mebibyte for every file of a few hundred bytes: that took four times as long as the read."""
-    fd = os.open(file, os.O_RDONLY)
-    try:
-        raw = os.read(fd, min(os.fstat(fd).st_size, MAX_FILE_BYTES) + 1)
-        while len(raw) <= MAX_FILE_BYTES:  # to the end: a short read, or a file that grew since
-            more = os.read(fd, MAX_FILE_BYTES + 1 - len(raw))
-            if not more:
-                break
-            raw += more
-    finally:
-        os.close(fd)
-    return raw
 
 
 # libyaml notices these only where it gives up (an unclosed quote at the end of the file, a

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from ailin import pipeline
 from ailin.cli import main
 
@@ -100,3 +102,16 @@ def test_photo_written_with_media_prefix_is_the_photo_in_media(board: Path, caps
     assert run_check(capsys) == (0, ["检查通过：6 条记录，没有发现错误。"])
     [record] = [r for r in pipeline.check(Path(".")).board.records if r.kind == "project"]
     assert record.data["photos"][0]["file"] == "lights-after.jpg"
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 1024 * 1024, 1024 * 1024 + 1, 3 * 1024 * 1024])
+def test_read_bytes_reads_what_open_reads(tmp_path: Path, size: int) -> None:
+    """ailin.read_bytes (the check and the content digests): the whole file, or with a limit its
+    first limit + 1 bytes, as `open().read()` gives them."""
+    from ailin import read_bytes
+
+    file = tmp_path / "f.bin"
+    file.write_bytes(os.urandom(size))
+    whole = file.read_bytes()
+    assert read_bytes(file) == whole
+    assert read_bytes(file, 1024 * 1024) == whole[:1024 * 1024 + 1]
