@@ -15,6 +15,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +83,9 @@ def edit_one_title(content: Path) -> None:
 
 def measure(ailin: str, hugo: str, workdir: Path, communities: int, seed: int, build_once) -> Row:
     per_s, per_m, per_p = PER_COMMUNITY
+    # a folder of its own: the build cache beside the content goes with it, so that a size
+    # measured twice is a full build twice
+    workdir = Path(tempfile.mkdtemp(prefix=f"size-{communities}-", dir=workdir))
     content, site = workdir / f"board-{communities}", workdir / f"site-{communities}"
     synthetic.generate(content, communities, per_s * communities, per_m * communities, per_p * communities, seed=seed)
     full = _ok(build_once(ailin, content, site), "ailin build")
@@ -92,8 +96,7 @@ def measure(ailin: str, hugo: str, workdir: Path, communities: int, seed: int, b
     edit_one_title(content)
     warm = _ok(build_once(ailin, content, site), "ailin build after one edit")
     noop = _ok(build_once(ailin, content, site), "ailin build with no change")
-    for folder in (content, site, project, workdir / f"hugo-out-{communities}"):
-        shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(workdir, ignore_errors=True)
     return Row(communities, pages, full, hugo_run, warm, noop, int(statistics.median(html_bytes)))
 
 
