@@ -127,19 +127,26 @@ def _type_of(node: yaml.Node) -> str:
     return _scalar_type(node)
 
 
-# A field's converter turns a value that is there (not null, of a core tag) into its plain
-# value, or reports why it cannot and returns MISSING. Each is picked once per schema by the
-# field's type (`_Field`), so the walk over a file's nodes never looks at `spec.type` again.
+# A field's converter turns a value that is there (not null, of a core tag, a scalar where its
+# type wants one, clean text where it wants text) into its plain value, or reports why it
+# cannot and returns MISSING. Each is picked once per schema by the field's type (`_Field`), so
+# the walk over a file's nodes never looks at `spec.type` again.
 Converter = Callable[[yaml.Node, Path_, "_Context"], Any]
+_NOT_SCALAR_TYPES = ("object", "list", "counts", "labels")
+_NOT_TEXT_TYPES = ("count", "integer", "amount", "boolean")  # scalars read as numbers or booleans
 
 
 class _Field:
-    """A schema field ready for the walk: its spec and the converter its type calls for."""
+    """A schema field ready for the walk: its spec, whether its value must be a scalar, how its
+    text is cleaned first (`multiline`; None for numbers, booleans and non-scalars) and the
+    converter its type calls for."""
 
-    __slots__ = ("spec", "convert")
+    __slots__ = ("spec", "scalar", "multiline", "convert")
 
     def __init__(self, spec: FieldSpec):
         self.spec = spec
+        self.scalar = spec.type not in _NOT_SCALAR_TYPES
+        self.multiline = None if not self.scalar or spec.type in _NOT_TEXT_TYPES else spec.type == "markdown"
         self.convert: Converter = _converter(spec)
 
 
@@ -199,6 +206,12 @@ def _convert(node: yaml.Node, field: _Field, path: Path_, ctx: _Context) -> Any:
         if field.spec.required:
             ctx.error(node, "missing-value", field=_field_name(path))
         return MISSING
+    if field.scalar:
+        if not isinstance(node, ScalarNode):
+            ctx.error(node, "expected-scalar", field=_field_name(path), found=_type_of(node))
+            return MISSING
+        if field.multiline is not None and not _clean_text(node, node.value, path, ctx, field.multiline):
+            return MISSING
     return field.convert(node, path, ctx)
 
 
@@ -208,11 +221,6 @@ def _convert_list(item: _Field, node: yaml.Node, path: Path_, ctx: _Context) -> 
         return MISSING
     items = [_convert(child, item, (*path, i), ctx) for i, child in enumerate(node.value)]
     return [value for value in items if value is not MISSING]
-
-
-def _not_scalar(node: yaml.Node, path: Path_, ctx: _Context) -> Any:
-    ctx.error(node, "expected-scalar", field=_field_name(path), found=_type_of(node))
-    return MISSING
 
 
 def _keys(node: yaml.MappingNode, path: Path_, ctx: _Context):
@@ -320,17 +328,13 @@ def _convert_mapping(spec: FieldSpec, item: _Field, node: yaml.Node, path: Path_
 
 
 def _convert_text(spec: FieldSpec, node: yaml.Node, path: Path_, ctx: _Context) -> Any:
-    """A `string` or `markdown` field: clean text within its length, Markdown not too deep."""
-    if not isinstance(node, ScalarNode):
-        return _not_scalar(node, path, ctx)
+    """A `string` or `markdown` field (its text already clean, `_convert`): within its length,
+    Markdown not too deep."""
     text = node.value
-    markdown = spec.type == "markdown"
-    if not _clean_text(node, text, path, ctx, multiline=markdown):
-        return MISSING
     if spec.max_length is not None and len(text) > spec.max_length:
         ctx.error(node, "too-long", field=_field_name(path), length=len(text), limit=spec.max_length)
         return MISSING
-    if markdown and ("\n" in text or text[:1] in "-*+>0123456789 \t"):
+    if spec.type == "markdown" and ("\n" in text or text[:1] in "-*+>0123456789 \t"):
         depth, line = markdown_depth(text)
         if depth > MARKDOWN_DEPTH_LIMIT:
             ctx.error(node, "markdown-too-deep", field=_field_name(path), depth=depth, line=line, limit=MARKDOWN_DEPTH_LIMIT)
@@ -340,11 +344,7 @@ def _convert_text(spec: FieldSpec, node: yaml.Node, path: Path_, ctx: _Context) 
 
 def _convert_other_text(pattern: re.Pattern | None, code: str, node: yaml.Node, path: Path_, ctx: _Context) -> Any:
     """Clean one-line text of the pattern its type asks for (slug, ref, url, phone), if any."""
-    if not isinstance(node, ScalarNode):
-        return _not_scalar(node, path, ctx)
     text = node.value
-    if not _clean_text(node, text, path, ctx, multiline=False):
-        return MISSING
     if pattern is not None and not pattern.match(text):
         ctx.error(node, code, field=_field_name(path), found=_show(text), fixed=_slugify(text))
         return MISSING
@@ -355,8 +355,6 @@ def _convert_other_text(pattern: re.Pattern | None, code: str, node: yaml.Node, 
 
 
 def _convert_boolean(node: yaml.Node, path: Path_, ctx: _Context) -> Any:
-    if not isinstance(node, ScalarNode):
-        return _not_scalar(node, path, ctx)
     text = node.value
     if _scalar_type(node) != "bool":
         ctx.error(node, "expected-boolean", field=_field_name(path), found=_show(text))
@@ -365,8 +363,6 @@ def _convert_boolean(node: yaml.Node, path: Path_, ctx: _Context) -> Any:
 
 
 def _convert_amount(node: yaml.Node, path: Path_, ctx: _Context) -> Any:
-    if not isinstance(node, ScalarNode):
-        return _not_scalar(node, path, ctx)
     text = node.value
     if _scalar_type(node) not in ("int", "float"):
         ctx.error(node, "expected-number", field=_field_name(path), found=_show(text))
@@ -380,8 +376,6 @@ def _convert_amount(node: yaml.Node, path: Path_, ctx: _Context) -> Any:
 
 def _convert_integer(spec: FieldSpec, node: yaml.Node, path: Path_, ctx: _Context) -> Any:
     """An `integer`, or a `count` (never negative)."""
-    if not isinstance(node, ScalarNode):
-        return _not_scalar(node, path, ctx)
     text = node.value
     if _scalar_type(node) != "int" or not _INT.match(text):
         ctx.error(node, "expected-integer", field=_field_name(path), found=_show(text))
@@ -467,11 +461,7 @@ def _iso_date(text: str) -> dt.date | None:
 
 
 def _convert_date(node: yaml.Node, path: Path_, ctx: _Context) -> Any:
-    if not isinstance(node, ScalarNode):
-        return _not_scalar(node, path, ctx)
     text = node.value
-    if not _clean_text(node, text, path, ctx, multiline=False):
-        return MISSING
     date = _iso_date(text)
     if date is not None:
         return date
@@ -493,11 +483,7 @@ def _convert_date(node: yaml.Node, path: Path_, ctx: _Context) -> Any:
 
 def _convert_enum(name: str, vocabulary: Vocabulary, node: yaml.Node, path: Path_, ctx: _Context) -> Any:
     """A key of the vocabulary `name`: as board.yaml extends it, else as the schemas give it."""
-    if not isinstance(node, ScalarNode):
-        return _not_scalar(node, path, ctx)
     text = node.value
-    if not _clean_text(node, text, path, ctx, multiline=False):
-        return MISSING
     vocabulary = ctx.vocabularies.get(name) or vocabulary
     key = vocabulary.resolve(text.strip())
     if key is None:
