@@ -63,7 +63,6 @@ def list_visible_files(theme) -> None:
     theme.get_env = get_env
 
 
-
 class _ImportedOnUse(types.ModuleType):
     """A stand-in for a module not imported yet: the first attribute asked of it imports the
     module (in its place in sys.modules), and every attribute comes from there."""

@@ -101,10 +101,10 @@ def test_the_theme_lists_the_same_files_without_its_hidden_folders(tmp_path: Pat
     assert hidden == []
 
 
-def test_a_build_imports_requests_only_if_it_fetches(tmp_path: Path) -> None:
+def test_a_build_leaves_requests_unimported_until_it_is_used(tmp_path: Path) -> None:
     """theme.defer_requests: Material's privacy plugin imports requests to download assets from
     other hosts, which a board never does; a build goes without it (0.08-0.14 s of start-up),
-    and code that does use it gets the real package."""
+    and code that then uses it gets the real package."""
     probe = (
         "import sys\n"
         "from ailin.cli import main\n"
