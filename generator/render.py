@@ -22,10 +22,13 @@ from types import BuiltinMethodType, FunctionType, MethodType
 from typing import Any, Callable, Iterator
 
 import jinja2
+from jinja2 import nodes
+from jinja2.visitor import NodeTransformer
 import markdown as markdown_lib
 import nh3
 import yaml
 from markupsafe import Markup
+from markupsafe import escape as markup_escape
 
 from . import charts, metrics, schema, urls
 from .search import SearchDoc, plain, snippet
@@ -257,14 +260,16 @@ class _Markdown:
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """Templates compiled once per process, whatever the Renderer: `ailin serve` makes one
-    for each edit, and compiling the templates would cost it a third of a second each time.
-    With a `folder` (the build cache), also kept there for the next process, as the theme's
-    are (jinja checks each against its template's source)."""
+    """Templates compiled once per process and language, whatever the Renderer: `ailin serve`
+    makes one for each edit, and compiling the templates would cost it a third of a second each
+    time. With a `folder` (the build cache), also kept there for the next process, as the
+    theme's are (jinja checks each against its template's source; the file's name, against the
+    words compiled into it)."""
 
-    def __init__(self, folder: str | None) -> None:
+    def __init__(self, folder: str | None, words: Words) -> None:
         self.codes: dict[str, Any] = {}
-        self.disk = jinja2.FileSystemBytecodeCache(folder) if folder else None
+        pattern = f"__jinja2_{words.language}_{words.digest}_%s.cache"
+        self.disk = jinja2.FileSystemBytecodeCache(folder, pattern) if folder else None
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self.codes.get(bucket.key)
@@ -280,8 +285,8 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
 
 @functools.cache
-def _compiled(folder: str | None) -> _CompiledTemplates:
-    return _CompiledTemplates(folder)
+def _compiled(folder: str | None, words: Words) -> _CompiledTemplates:
+    return _CompiledTemplates(folder, words)
 
 
 def _once_per_value(macro: Callable[[Any], Markup]) -> Callable[[Any], Markup]:
@@ -321,17 +326,76 @@ class _Context(jinja2.runtime.Context):
             return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
 
 
+_MARKUP_CHARACTERS = re.compile("[&<>'\"]")
+_ESCAPED = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
+
+
+def _escape(value: Any) -> Markup:
+    """markupsafe's `escape`, byte for byte, without its two Python calls (itself and
+    Markup.__new__) for what a template writes most, text and markup: 80 times a page."""
+    kind = type(value)
+    if kind is str:
+        return str.__new__(Markup, value.translate(_ESCAPED) if _MARKUP_CHARACTERS.search(value) else value)
+    if kind is Markup:
+        return value
+    return markup_escape(value)
+
+
+class _Template(jinja2.Template):
+    """A template whose output is escaped by `_escape`: the compiled code calls the `escape`
+    of its module's namespace, which Jinja fills from its runtime."""
+
+    @classmethod
+    def from_code(cls, environment: jinja2.Environment, code: Any, globals: Any, uptodate: Any = None) -> jinja2.Template:
+        template = super().from_code(environment, code, globals, uptodate)
+        template.root_render_func.__globals__["escape"] = _escape
+        return template
+
+
+class _WordsInPlace(NodeTransformer):
+    """`t('site.received')` compiled as the text it gives, 收到日期 or "Received": a page
+    has some thirty, each a call and an escape on every render."""
+
+    def __init__(self, words: Words) -> None:
+        self.words = words
+
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:
+        self.generic_visit(node)
+        key = node.args[0].value if len(node.args) == 1 and isinstance(node.args[0], nodes.Const) else None
+        if (isinstance(node.node, nodes.Name) and node.node.name == "t" and isinstance(key, str) and self.words.has(key)
+                and not (node.kwargs or node.dyn_args or node.dyn_kwargs)):
+            return nodes.Const(self.words.t(key), lineno=node.lineno)
+        return node
+
+
+def _names_t(tree: nodes.Template) -> bool:
+    """Whether the template gives the name `t` a meaning of its own (set, loop, macro
+    argument, import): then its `t(...)` calls are not the words' to compile in."""
+    return (any(name.name == "t" and name.ctx != "load" for name in tree.find_all(nodes.Name))
+            or any(node.target == "t" for node in tree.find_all(nodes.Import))
+            or any("t" in (n if isinstance(n, str) else n[-1] for n in node.names) for node in tree.find_all(nodes.FromImport)))
+
+
 class _Environment(jinja2.Environment):
-    """Jinja's environment with the cheaper calls, giving each template its globals as a plain
-    dict, not a ChainMap over the environment's: each render copies them and each import
-    compares their names, a Python call per name with a ChainMap. The renderer sets every
-    global a template uses before loading it (Jinja asks as much: changes after loading need
-    not reach the template)."""
+    """Jinja's environment with the cheaper calls, its words compiled in, its escaping
+    `_escape`, giving each template its globals as a plain dict, not a ChainMap over the
+    environment's: each render copies them and each import compares their names, a Python
+    call per name with a ChainMap. The renderer sets every global a template uses before
+    loading it (Jinja asks as much: changes after loading need not reach the template)."""
 
     context_class = _Context
+    template_class = _Template
+
+    def __init__(self, words: Words, **options: Any) -> None:
+        self.words = words
+        super().__init__(**options)
 
     def make_globals(self, d: Any) -> dict[str, Any]:
         return {**self.globals, **(d or {})}
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        return tree if _names_t(tree) else _WordsInPlace(self.words).visit(tree)
 
 
 class Renderer:
@@ -343,13 +407,14 @@ class Renderer:
         self.words = Words.of(board.language)
         self.md = _Markdown()
         self.env = _Environment(
+            self.words,
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,
             auto_reload=False,  # the package's templates do not change while it runs: no stat per page
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
-            bytecode_cache=_compiled(str(compiled_in) if compiled_in else None),
+            bytecode_cache=_compiled(str(compiled_in) if compiled_in else None, self.words),
         )
         self.env.filters.update(date=self.words.date, num=Words.number, md=self.md)
         self.env.globals.update(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import re
 import string
 from pathlib import Path
@@ -99,6 +100,12 @@ class Words:
 
     def has(self, key: str) -> bool:
         return key in self._texts
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """The catalogue's words, in short: what keeps apart things made from them (the
+        templates compiled with their words in place, render.py)."""
+        return hashlib.sha256(repr(sorted(self._texts.items())).encode("utf-8")).hexdigest()[:16]
 
     def section(self, name: str) -> dict[str, Any]:
         """A section as written: its keys in catalogue order (problem codes, parser problems)."""
