@@ -4,9 +4,10 @@ Each page is written as a Markdown file whose body is one HTML block, with its t
 settings in front matter. The MkDocs plugin hands the HTML to the theme without running
 Markdown (fast); any engine that reads such a docs folder renders the same page without it.
 
-Length (about 620 lines): one method per page kind on `Renderer`, and the Jinja machinery they
+Length (about 700 lines): one method per page kind on `Renderer`, and the Jinja machinery they
 share. Every word, date and number comes from the board's `Words` (generator/words/), which
-templates get as `words` and `t`.
+templates get as `words` and `t`; a `t('…')` with a fixed key and no fields is compiled into
+the template as its text (`_WordsInPlace`).
 """
 
 from __future__ import annotations
