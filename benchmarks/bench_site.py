@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--district-size", choices=sorted(DISTRICT_SIZES), default="full",
                         help="full: 200 communities × 20,000 suggestions × 2,000 meetings × 1,000 projects (default); "
                              "small: 20 × 2,000 × 200 × 100")
-    parser.add_argument("--runs", type=int, default=3, help="timed builds per board; the median is reported (default 3)")
+    parser.add_argument("--runs", type=int, default=3, help="timed builds per board, with --vs-hugo alternated with hugo's; the median is reported (default 3)")
     parser.add_argument("--seed", type=int, default=1, help="synthetic generator seed (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the generated content and sites")
     parser.add_argument("--vs-hugo", action="store_true",
@@ -311,10 +311,10 @@ def _versus_hugo(ailin: str, args: argparse.Namespace, workdir: Path) -> int:
         print("error: hugo is not installed (Debian: apt-get install hugo)", file=sys.stderr)
         return 2
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}; {vs_hugo.hugo_version(hugo)}")
-    print(f"load average at start: {_load()}; one build of each per size, output on {workdir}")
+    print(f"load average at start: {_load()}; {args.runs} builds of each per size, alternated, output on {workdir}")
     rows = []
     for communities in (int(n) for n in args.sizes.split(",")):
-        rows.append(vs_hugo.measure(ailin, hugo, workdir, communities, args.seed, build_once))
+        rows.append(vs_hugo.measure(ailin, hugo, workdir, communities, args.seed, build_once, args.runs))
         print(f"  measured {communities} communities", flush=True)
     vs_hugo.report(rows)
     print(f"load average at the end: {_load()}")

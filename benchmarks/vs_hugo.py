@@ -6,6 +6,10 @@ minimal layout) and builds that with Debian's `hugo`. Then it edits one suggesti
 builds again with ailin (the warm rebuild) and once more with nothing changed (the no-op
 rebuild). It prints wall and CPU seconds, peak memory, the ratios to Hugo's full build, and
 bytes per page. It asserts nothing.
+
+With `runs` above one, the full builds of the two alternate (ailin, hugo, ailin, hugo, …; each
+ailin build without its cache) and the ratio is the median of each pair's: the machine's speed
+drifts by half within minutes, and a pair built back to back drifts least.
 """
 
 from __future__ import annotations
@@ -40,13 +44,23 @@ HUGO_CONFIG = {
 
 @dataclass
 class Row:
+    """One board size: every timed run of each kind, in the order they ran."""
+
     communities: int
     pages: int
-    ailin: Run
-    hugo: Run
-    warm: Run
-    noop: Run
+    ailin: list[Run]  # full builds, each paired with the hugo build after it
+    hugo: list[Run]
+    warm: list[Run]
+    noop: list[Run]
     bytes_per_page: int
+
+    @staticmethod
+    def median(runs: list[Run], measure: str = "seconds") -> float:
+        return statistics.median(getattr(run, measure) for run in runs)
+
+    def ratio(self, measure: str = "seconds") -> float:
+        """ailin's full build over hugo's: the median of the alternated pairs."""
+        return statistics.median(getattr(a, measure) / getattr(h, measure) for a, h in zip(self.ailin, self.hugo))
 
 
 def hugo_project(site: Path, project: Path) -> int:
@@ -81,23 +95,31 @@ def edit_one_title(content: Path) -> None:
     first.write_text(re.sub(r"^title: (.*)$", r"title: \1（已更新）", text, count=1, flags=re.M), encoding="utf-8")
 
 
-def measure(ailin: str, hugo: str, workdir: Path, communities: int, seed: int, build_once) -> Row:
+def measure(ailin: str, hugo: str, workdir: Path, communities: int, seed: int, build_once, runs: int = 1) -> Row:
     per_s, per_m, per_p = PER_COMMUNITY
     # a folder of its own: the build cache beside the content goes with it, so that a size
     # measured twice is a full build twice
     workdir = Path(tempfile.mkdtemp(prefix=f"size-{communities}-", dir=workdir))
     content, site = workdir / f"board-{communities}", workdir / f"site-{communities}"
     synthetic.generate(content, communities, per_s * communities, per_m * communities, per_p * communities, seed=seed)
-    full = _ok(build_once(ailin, content, site), "ailin build")
-    project = workdir / f"hugo-{communities}"
-    pages = hugo_project(site, project)
-    hugo_run = _ok(run_once([hugo, "--quiet", "-s", str(project), "-d", str(workdir / f"hugo-out-{communities}")]), "hugo")
-    html_bytes = [p.stat().st_size for p in site.rglob("*.html")]
-    edit_one_title(content)
-    warm = _ok(build_once(ailin, content, site), "ailin build after one edit")
-    noop = _ok(build_once(ailin, content, site), "ailin build with no change")
+    project, hugo_out = workdir / f"hugo-{communities}", workdir / f"hugo-out-{communities}"
+    row = Row(communities, 0, [], [], [], [], 0)
+    for run in range(runs):
+        if run:  # a full build again: no cache, no site
+            shutil.rmtree(workdir / ".cache", ignore_errors=True)
+            shutil.rmtree(site, ignore_errors=True)
+        row.ailin.append(_ok(build_once(ailin, content, site), "ailin build"))
+        if not run:
+            row.pages = hugo_project(site, project)
+        shutil.rmtree(hugo_out, ignore_errors=True)
+        row.hugo.append(_ok(run_once([hugo, "--quiet", "-s", str(project), "-d", str(hugo_out)]), "hugo"))
+    row.bytes_per_page = int(statistics.median(p.stat().st_size for p in site.rglob("*.html")))
+    for _ in range(runs):
+        edit_one_title(content)
+        row.warm.append(_ok(build_once(ailin, content, site), "ailin build after one edit"))
+        row.noop.append(_ok(build_once(ailin, content, site), "ailin build with no change"))
     shutil.rmtree(workdir, ignore_errors=True)
-    return Row(communities, pages, full, hugo_run, warm, noop, int(statistics.median(html_bytes)))
+    return row
 
 
 def _ok(run: Run, what: str) -> Run:
@@ -111,14 +133,16 @@ def report(rows: list[Row]) -> None:
     print(f"    {'communities':>11} {'pages':>7} {'ailin s':>8} {'cpu s':>6} {'hugo s':>7} {'cpu s':>6} {'ratio':>6} {'cpu ratio':>9}"
           f" {'warm s':>7} {'w/hugo':>7} {'no-op s':>8} {'ailin MiB':>10} {'hugo MiB':>9} {'median B/page':>14}")
     for r in rows:
-        print(f"    {r.communities:>11} {r.pages:>7,} {r.ailin.seconds:>8.2f} {r.ailin.cpu_seconds:>6.1f} {r.hugo.seconds:>7.2f}"
-              f" {r.hugo.cpu_seconds:>6.1f} {r.ailin.seconds / r.hugo.seconds:>5.1f}× {r.ailin.cpu_seconds / r.hugo.cpu_seconds:>8.1f}×"
-              f" {r.warm.seconds:>7.2f}"
-              f" {r.warm.seconds / r.hugo.seconds:>6.1f}× {r.noop.seconds:>8.2f} {r.ailin.max_rss_bytes / mib:>10.0f}"
-              f" {r.hugo.max_rss_bytes / mib:>9.0f} {r.bytes_per_page:>14,}")
-    print("    ratio = ailin full build / hugo full build, wall (targets: ≤ 3×, then parity); cpu ratio: the same in")
-    print("    CPU seconds, steadier on a busy machine; w/hugo = ailin's build after")
-    print("    one edited title / hugo's full build (target ≤ 2×); no-op = ailin with nothing changed (target ≈ 0).")
+        hugo = r.median(r.hugo)
+        print(f"    {r.communities:>11} {r.pages:>7,} {r.median(r.ailin):>8.2f} {r.median(r.ailin, 'cpu_seconds'):>6.1f}"
+              f" {hugo:>7.2f} {r.median(r.hugo, 'cpu_seconds'):>6.1f} {r.ratio():>5.1f}× {r.ratio('cpu_seconds'):>8.1f}×"
+              f" {r.median(r.warm):>7.2f} {r.median(r.warm) / hugo:>6.1f}× {r.median(r.noop):>8.2f}"
+              f" {max(run.max_rss_bytes for run in r.ailin) / mib:>10.0f}"
+              f" {max(run.max_rss_bytes for run in r.hugo) / mib:>9.0f} {r.bytes_per_page:>14,}")
+    print("    seconds: medians of the runs; ratio = ailin full build / hugo full build, wall, the median of the")
+    print("    alternated pairs (targets: ≤ 3×, then parity); cpu ratio: the same in CPU seconds, steadier on a busy")
+    print("    machine; w/hugo = ailin's build after one edited title / hugo's full build (target ≤ 2×); no-op = ailin")
+    print("    with nothing changed (target ≈ 0); MiB: the highest peak of the runs.")
 
 
 def hugo_version(hugo: str) -> str:
