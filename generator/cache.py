@@ -24,7 +24,7 @@ import os
 import pickle
 import shutil
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from . import __version__, packaged, read_bytes, schema
@@ -153,6 +153,14 @@ class CheckCache:
             self._memory[community] = (key, checked)
         return checked
 
+    def forget_all_but(self, communities: Collection[str]) -> None:
+        """Drop the checks of community folders that are gone (deleted or renamed)."""
+        for kept in self.folder.glob("*.pickle"):
+            if kept.stem not in communities:
+                kept.unlink(missing_ok=True)
+        if self._memory is not None:
+            self._memory = {c: checked for c, checked in self._memory.items() if c in communities}
+
 
 class CommunityCache:
     """The finished files of each community, under `folder/communities/<community>/`."""
@@ -188,6 +196,14 @@ class CommunityCache:
         target = self._files_of(community)
         throw_away(target, self.trash, f"{community}-")  # removing 128 files took as long as writing them
         os.rename(new, target)
+
+    def forget_all_but(self, communities: Collection[str]) -> None:
+        """Throw away the files of communities that are no longer on the board: a renamed or
+        deleted community would otherwise stay in the cache for good."""
+        if self.folder.is_dir():
+            for entry in self.folder.iterdir():  # "." starts a folder being rendered (`new_folder`)
+                if not entry.name.startswith(".") and entry.name not in communities:
+                    throw_away(entry, self.trash, f"{entry.name}-")
 
     def empty_trash(self) -> None:
         """What `keep` replaced, removed by a process of its own (publish.py)."""

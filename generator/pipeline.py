@@ -122,6 +122,7 @@ def _checked_communities(content: Content, folders: list[Path], settings: Settin
         for folder in stale:
             if not checked[folder.name].problems.errors:
                 cache.remember(folder.name, keys[folder.name], checked[folder.name])
+        cache.forget_all_but(keys)
     return [checked[f.name] for f in folders]
 
 
@@ -263,6 +264,7 @@ def write_communities(site: Site, frame: Callable[[Page], str], folder: Path,
         for community in communities:
             if community not in stale:
                 cache.link_into(community, folder)
+        cache.forget_all_but(set(site.communities))  # all of them: a shard keeps the other shards' too
         cache.empty_trash()
     return parts
 

@@ -157,6 +157,20 @@ def test_the_cache_is_safe_to_delete(board: Path, tmp_path: Path) -> None:
     assert tree_digest(site) == tree_digest(tmp_path / "fresh") != first
 
 
+def test_a_community_gone_from_the_board_is_gone_from_the_cache(board: Path, tmp_path: Path) -> None:
+    cache = board.parent / ".cache" / "ailin" / "content"
+    assert build(board, tmp_path / "site") == 0
+    assert sorted(p.name for p in (cache / "communities").iterdir()) == ["jinbi", "jintu", "shiniuyan"]
+    assert sorted(p.name for p in (cache / "checked").iterdir()) == ["jinbi.pickle", "jintu.pickle", "shiniuyan.pickle"]
+    shutil.rmtree(board / "communities" / "shiniuyan")
+    assert build(board, tmp_path / "site", "--shard", "1/2") == 0  # a shard too forgets it
+    assert sorted(p.name for p in (cache / "communities").iterdir() if not p.name.startswith(".")) <= ["jinbi", "jintu"]
+    assert sorted(p.name for p in (cache / "checked").iterdir()) == ["jinbi.pickle", "jintu.pickle"]
+    assert not list((tmp_path / "site").rglob("shiniuyan*"))
+    assert build(board, tmp_path / "site") == 0
+    assert sorted(p.name for p in (cache / "communities").iterdir()) == ["jinbi", "jintu"]
+
+
 def test_combine_refuses_shards_that_do_not_make_one_site(board: Path, tmp_path: Path, capsys) -> None:
     for shard in (1, 2):
         assert build(board, tmp_path / f"s{shard}", "--shard", f"{shard}/3") == 0
