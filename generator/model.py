@@ -485,7 +485,7 @@ def _steps(raw: list[dict], rule: PriorityRule) -> list[Step]:
 def _source(record: Record, root: str) -> str:
     """The record's file relative to the content folder, with "/": no build machine's paths in
     the site. Text, not Path.relative_to: that took a third of a district's model (23,200 files)."""
-    file = os.fspath(record.document.file)
+    file = record.document.path_text("file")
     if not file.startswith(root):  # the loader reads only below the root; to be safe
         return record.document.file.relative_to(root).as_posix()
     return file[len(root):].replace(os.sep, "/")

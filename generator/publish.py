@@ -118,7 +118,12 @@ def write_files(folder: Path, files: Iterable[tuple[str, str | bytes]]) -> None:
         target = os.path.join(folder, path + "index.html" if path == "" or path.endswith("/") else path)
         parent = os.path.dirname(target)
         if parent not in made:
-            os.makedirs(parent, exist_ok=True)
+            try:  # most pages are a folder of their own, whose parent is there: one system call
+                os.mkdir(parent)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(parent, exist_ok=True)
             made.add(parent)
         with open(target, "wb") as file:
             file.write(content.encode("utf-8") if isinstance(content, str) else content)

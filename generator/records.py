@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from .problems import Location
+from .problems import Location, PathsAsText
 
 ID = "[a-z0-9][a-z0-9-]{0,63}"  # a record id, community id or compound id: a slug
 SLUG = re.compile(f"^{ID}$")
@@ -27,8 +27,10 @@ Path_ = tuple  # a value's path inside a record, e.g. ("steps", 2, "date")
 
 
 @dataclass
-class Document:
+class Document(PathsAsText):
     """One content file: its kind, where it sits, and its YAML root mapping."""
+
+    path_fields = ("path", "file")
 
     kind: str
     path: Path  # as shown to people: relative to the working directory
