@@ -109,9 +109,11 @@ def test_compiled_templates_on_disk_keep_each_language_apart(tmp_path) -> None:
     """The build cache keeps compiled templates for the next process; one compiled with
     Chinese words must not be read by an English board's build."""
     loader = jinja2.DictLoader({"page.html": "{{ t('site.received') }}"})
+    older = tmp_path / "__jinja2_zh_0123456789abcdef_page.cache"  # compiled with other words
+    older.write_bytes(b"")
     for language in ("zh", "en", "zh", "en"):  # each a fresh process: nothing kept in memory
         words = Words.of(language)
         env = _Environment(words, loader=loader, autoescape=True, bytecode_cache=_CompiledTemplates(str(tmp_path), words))
         env.globals.update(t=words.t)
         assert env.get_template("page.html").render() == words.t("site.received")
-    assert len(list(tmp_path.iterdir())) == 2
+    assert len(list(tmp_path.iterdir())) == 2 and not older.exists()  # the older words' are gone
