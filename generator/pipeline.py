@@ -233,7 +233,7 @@ def render(board: BoardModel, content_dir: Path, compiled_in: Path | None = None
     return site
 
 
-def write_communities(site: Site, frame: Callable[[Page], str], folder: Path,
+def write_communities(site: Site, frame: Callable[[Page], bytes], folder: Path,
                       cache: CommunityCache | None = None, fingerprints: dict[str, str] | None = None,
                       communities: list[str] | None = None) -> dict[str, Part]:
     """Write every community's pages, each in its `frame` (the theme's HTML around it), and its

@@ -72,19 +72,25 @@ class Shells:
         self.config, self.env, self.files, self.nav = config, env, files, nav
         self._shells: dict[ShellKind, str] = {}
         self._pieces_of: dict[ShellKind, list[str]] = {}
+        self._encoded_pieces_of: dict[ShellKind, list[str | bytes]] = {}
 
-    def fill(self, page: Page) -> str:
-        """The finished HTML of `page`."""
+    def fill(self, page: Page) -> bytes:
+        """The finished HTML of `page`, in UTF-8 as it is written.
+
+        Bytes: the shell's pieces are encoded once per kind, and only the page's own words on
+        every page. A text joined, then encoded, was copied twice over, the shell's ASCII widened
+        for the page's Chinese and narrowed again: 42 against 13 µs a page."""
         if "<h1" not in page.body:  # every template of ours has one; Material would add its own
-            return self.render(page)
-        values = {"title": page.meta_title, "description": page.meta_description, "path": page.path}
+            return self.render(page).encode("utf-8")
+        values = {"title": page.meta_title, "description": page.meta_description, "path": page.path, "body": page.body}
         if page.feed is not None:
             values["feed"] = get_relative_url(page.feed, page.path)
-        html = "".join([piece if index % 2 == 0 else values[piece] if piece != "body" else page.body
-                        for index, piece in enumerate(self._pieces(ShellKind.of(page)))])
         if "//" in page.body and EXTERNAL_REFERENCE.search(page.body):  # the regex alone: 0.1 ms a page
-            html = self._post_page(html, self._stand_in(page.path, page.meta))
-        return html
+            html = "".join([piece if index % 2 == 0 else values[piece]
+                            for index, piece in enumerate(self._pieces(ShellKind.of(page)))])
+            return self._post_page(html, self._stand_in(page.path, page.meta)).encode("utf-8")
+        return b"".join([piece if index % 2 == 0 else values[piece].encode("utf-8")
+                         for index, piece in enumerate(self._encoded_pieces(ShellKind.of(page)))])
 
     def digest(self, layouts: tuple[str | None, ...] = (None, "bare.html")) -> str:
         """What every frame is made of: the theme, its overrides and the site's settings, as
@@ -105,6 +111,14 @@ class Shells:
         if pieces is None:
             head, _, tail = self._get(kind).partition(BODY)
             pieces = self._pieces_of[kind] = [*_cut(head), "body", *_cut(tail)]
+        return pieces
+
+    def _encoded_pieces(self, kind: ShellKind) -> list[str | bytes]:
+        """`_pieces`, the shell's text in UTF-8."""
+        pieces = self._encoded_pieces_of.get(kind)
+        if pieces is None:
+            pieces = self._encoded_pieces_of[kind] = [piece.encode("utf-8") if index % 2 == 0 else piece
+                                                      for index, piece in enumerate(self._pieces(kind))]
         return pieces
 
     def render(self, page: Page) -> str:

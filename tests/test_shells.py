@@ -29,7 +29,7 @@ class ComparedShells(Shells):
     def fill(self, page):
         filled = super().fill(page)
         ComparedShells.pages.append(page.path)
-        if filled != self.render(page):
+        if filled != self.render(page).encode("utf-8"):
             ComparedShells.differed.append(page.path)
         return filled
 
