@@ -133,9 +133,13 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         if self.config.cache:  # the theme's templates, compiled once for every build to come
             env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self._compiled_templates))
         shells = Shells(config, env, files, self.nav)
+        # The frame's digest renders a shell of each layout: the theme's templates are compiled
+        # here, once, for the workers to inherit and MkDocs' own pages to reuse (without a
+        # cache, each worker compiled them again, and MkDocs a third time: 0.5 s each).
+        frame = shells.digest()
         digests, self.digests = self.digests or content_digests(content), None
         cache = CommunityCache(default_folder(content, self._purpose)) if self.config.cache else None
-        fingerprints = community_fingerprints(digests, self.checked, shells.digest()) if cache else None
+        fingerprints = community_fingerprints(digests, self.checked, frame) if cache else None
         communities = pipeline.shard_of(self.site, *self.shard) if self.shard else self.site.communities
         self.page_count = len(self.site.pages) + sum(map(self.site.community_size, communities))
         site_dir = Path(config.site_dir)
@@ -143,7 +147,7 @@ class AilinPlugin(BasePlugin[AilinConfig]):
         pipeline.write_board_files(self.site, site_dir, parts)  # a shard makes the other shards' parts
         self.shells, self.fingerprints, self.content_digests = shells, fingerprints, digests
         if self.shard:  # what `ailin combine` checks: the shards of one build, each once
-            build = digest(generator_digest(), shells.digest(), json.dumps(digests, sort_keys=True))
+            build = digest(generator_digest(), frame, json.dumps(digests, sort_keys=True))
             write_shard_manifest(site_dir, *self.shard, build=build, communities=communities)
         return env
 
