@@ -118,15 +118,21 @@ def write_files(folder: Path, files: Iterable[tuple[str, str | bytes]]) -> None:
         target = os.path.join(folder, path + "index.html" if path == "" or path.endswith("/") else path)
         parent = os.path.dirname(target)
         if parent not in made:
-            try:  # most pages are a folder of their own, whose parent is there: one system call
-                os.mkdir(parent)
-            except FileExistsError:
-                pass
-            except FileNotFoundError:
-                os.makedirs(parent, exist_ok=True)
+            _make_folder(parent)
             made.add(parent)
         with open(target, "wb") as file:
             file.write(content.encode("utf-8") if isinstance(content, str) else content)
+
+
+def _make_folder(path: str) -> None:
+    """`os.makedirs(path, exist_ok=True)` in one system call when the parent is there, as it
+    is for most folders of a site (makedirs asks first whether the parent exists)."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
 
 
 SHARD_MANIFEST = ".ailin-shard.json"  # in a shard's output: which shard of which build it is
@@ -187,12 +193,7 @@ def link_tree(source: Path, target: Path, skip: str | None = None) -> int:
     for root, _, names in os.walk(source):
         relative = os.path.relpath(root, source)
         at = target if relative == "." else os.path.join(target, relative)
-        try:
-            os.mkdir(at)
-        except FileExistsError:
-            pass
-        except FileNotFoundError:
-            os.makedirs(at, exist_ok=True)
+        _make_folder(at)
         for name in names:
             if name == skip and relative == ".":
                 continue
