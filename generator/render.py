@@ -265,15 +265,18 @@ class _CompiledTemplates(jinja2.BytecodeCache):
     makes one for each edit, and compiling the templates would cost it a third of a second each
     time. With a `folder` (the build cache), also kept there for the next process, as the
     theme's are (jinja checks each against its template's source; the file's name, against the
-    words compiled into it). Those compiled with other words of the language are removed when
-    the first new one is written: otherwise every upgrade would leave its templates behind."""
+    words compiled into it). Those compiled with other words of the language are removed: every
+    upgrade would otherwise leave its templates behind."""
 
     def __init__(self, folder: str | None, words: Words) -> None:
         self.codes: dict[str, Any] = {}
-        self.folder, self.words = folder, words
-        pattern = f"__jinja2_{words.language}_{words.digest}_%s.cache"
-        self.disk = jinja2.FileSystemBytecodeCache(folder, pattern) if folder else None
-        self.pruned = False
+        self.disk = None
+        if folder:
+            ours = f"__jinja2_{words.language}_{words.digest}_"
+            for older in Path(folder).glob(f"__jinja2_{words.language}_*.cache"):
+                if not older.name.startswith(ours):
+                    older.unlink(missing_ok=True)
+            self.disk = jinja2.FileSystemBytecodeCache(folder, ours + "%s.cache")
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self.codes.get(bucket.key)
@@ -285,12 +288,6 @@ class _CompiledTemplates(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.codes[bucket.key] = bucket.code
         if self.disk is not None:
-            if not self.pruned:  # new words (a new generator): the old ones' templates go
-                self.pruned = True
-                current = f"_{self.words.digest}_"
-                for old in Path(self.folder).glob(f"__jinja2_{self.words.language}_*.cache"):
-                    if current not in old.name:
-                        old.unlink(missing_ok=True)
             self.disk.dump_bytecode(bucket)
 
 
